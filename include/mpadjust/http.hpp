@@ -81,10 +81,20 @@ struct transport_options {
   std::string proxy;                      // "" = the usual environment variables
   bool allow_insecure_http = false;       // http:// only to loopback unless true
   std::string user_agent;                 // "" = mpadjust/<version> ...
+  // Hosts that bypass the proxy, comma-separated ("*" = every host); "" = the no_proxy /
+  // NO_PROXY environment variable. Appended field.
+  std::string no_proxy;
 };
 
-// The default transport (libcurl; one handle, reused: keep-alive). Throws
-// error(MPADJUST_EINVALID) when the library was built without libcurl.
+// The default transport (libcurl; one handle, reused: keep-alive). TLS is verified (peer and
+// host name, TLS >= 1.2) with ca_bundle, else $AWS_CA_BUNDLE, else the system store; proxies
+// come from `proxy` or libcurl's reading of http_proxy/https_proxy/all_proxy/no_proxy; no
+// redirects are followed. send() throws transport_error (see transport_failure) and
+// mpadjust::error(MPADJUST_EINVALID) for a request it refuses to send (bad method, header
+// name or value with CR/LF, Content-Length that does not match the body). Errors name the URL
+// host, never header values or the query string.
+// Throws error(MPADJUST_EINVALID) for invalid options (non-positive timeouts or size cap, an
+// unreadable ca_bundle) and when the library was built without libcurl.
 std::unique_ptr<transport> make_default_transport(const transport_options& options = {});
 
 // "mpadjust/<version> ua/2.1 os/<os> lang/c++#<std> md/<compiler>... [app/<AWS_SDK_UA_APP_ID>]"
