@@ -1,0 +1,716 @@
+// The transport: URL policy, header lookup, user agent, global init, and (with libcurl) the
+// real transport against a loopback HTTP/1.1 server running inside this process.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <mpadjust/http.hpp>
+
+#include "http/global.hpp"
+#include "http/url.hpp"
+#include "http/user_agent.hpp"
+
+using namespace mpadjust;
+using namespace std::chrono_literals;
+
+namespace {
+
+environment fake_env(std::map<std::string, std::string> vars) {
+  environment env;
+  env.get = [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+  return env;
+}
+
+bool starts_with(const std::string& s, std::string_view p) { return s.compare(0, p.size(), p) == 0; }
+bool contains(const std::string& s, std::string_view p) { return s.find(p) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("http: response header lookup is case-insensitive and returns the first") {
+  http_response r;
+  r.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+               {"x-amzn-RequestId", "req-1"},
+               {"X-AMZN-REQUESTID", "req-2"}};
+  REQUIRE(r.header("x-amzn-requestid"));
+  CHECK(*r.header("X-Amzn-RequestId") == "req-1");
+  CHECK(*r.header("content-type") == "application/x-amz-json-1.0");
+  CHECK_FALSE(r.header("content-length"));
+  CHECK_FALSE(r.header("content-typ"));
+}
+
+TEST_CASE("http: loopback detection") {
+  using detail::is_loopback_host;
+  for (const char* h : {"localhost", "LOCALHOST", "localhost.", "127.0.0.1", "127.255.10.2", "::1",
+                        "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"}) {
+    CAPTURE(h);
+    CHECK(is_loopback_host(h));
+  }
+  for (const char* h : {"128.0.0.1", "10.0.0.1", "0.0.0.0", "localhost.evil.com", "127.0.0.1.evil.com",
+                        "evil-localhost", "::2", "::", "127.1", "0x7f.0.0.1", "::ffff:10.0.0.1", ""}) {
+    CAPTURE(h);
+    CHECK_FALSE(is_loopback_host(h));
+  }
+}
+
+TEST_CASE("http: URL parsing") {
+  auto u = detail::parse_http_url("https://agreement-marketplace.us-east-1.amazonaws.com");
+  CHECK(u.scheme == "https");
+  CHECK(u.host == "agreement-marketplace.us-east-1.amazonaws.com");
+  CHECK(u.port == 0);
+  CHECK(u.target == "/");
+  u = detail::parse_http_url("HTTP://[::1]:8443/a/b?x=1");
+  CHECK(u.scheme == "http");
+  CHECK(u.host == "::1");
+  CHECK(u.port == 8443);
+  CHECK(u.target == "/a/b?x=1");
+  u = detail::parse_http_url("http://127.0.0.1:/?q");
+  CHECK(u.port == 0);
+  CHECK(u.target == "/?q");
+  for (const char* bad : {"ftp://h/", "h/", "https://", "https://:80/", "https://u:p@h/", "https://h:0/",
+                          "https://h:65536/", "https://h:8x/", "https://h/#frag", "https://h /",
+                          "https://h/\r\nX: y", "https://[::1/", "https://[zz]/", "https://h%41/"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(detail::parse_http_url(bad), error);
+  }
+  try {
+    detail::parse_http_url("https://AKIDEXAMPLE:secret@h/");
+    FAIL("accepted user info");
+  } catch (const error& e) {
+    CHECK(e.status() == MPADJUST_EINVALID);
+    CHECK_FALSE(contains(e.what(), "secret"));
+  }
+}
+
+TEST_CASE("http: plain http to a non-loopback host is refused by policy, naming the host") {
+  try {
+    detail::check_url_policy("http://agreement-marketplace.us-east-1.amazonaws.com/?X-Amz-Signature=abc", false);
+    FAIL("not refused");
+  } catch (const transport_error& e) {
+    CHECK(e.kind() == transport_failure::refused_by_policy);
+    CHECK(e.status() == MPADJUST_EINVALID);
+    CHECK(contains(e.what(), "agreement-marketplace.us-east-1.amazonaws.com"));
+    CHECK_FALSE(contains(e.what(), "X-Amz-Signature"));
+  }
+  CHECK_NOTHROW(detail::check_url_policy("http://example.com/", true));
+  CHECK_NOTHROW(detail::check_url_policy("http://127.0.0.1:9/", false));
+  CHECK_NOTHROW(detail::check_url_policy("http://[::1]:9/", false));
+  CHECK_NOTHROW(detail::check_url_policy("http://localhost:9/", false));
+  CHECK_NOTHROW(detail::check_url_policy("https://example.com/", false));
+}
+
+TEST_CASE("http: user agent follows the ua/2.1 component format") {
+  // Allowed characters: A-Za-z0-9!$%&'*+-.^_`|~, ('#' only in values); others become '-'.
+  CHECK(detail::sanitize_ua_token("abc-1.2_X", false) == "abc-1.2_X");
+  CHECK(detail::sanitize_ua_token("a b/c(d)#e", false) == "a-b-c-d--e");
+  CHECK(detail::sanitize_ua_token("a b/c(d)#e", true) == "a-b-c-d-#e");
+  CHECK(detail::sanitize_ua_token("!$%&'*+-.^_`|~,", false) == "!$%&'*+-.^_`|~,");
+  CHECK(detail::sanitize_ua_token("\xc3\xa9", false) == "--");
+  CHECK(detail::ua_component("md", "arch", "x86_64") == "md/arch#x86_64");
+  CHECK(detail::ua_component("os", "linux", "6.1 #1") == "os/linux#6.1-#1");
+
+  const std::string ua = detail::build_user_agent(
+      fake_env({{"AWS_SDK_UA_APP_ID", "billing app/1"}, {"AWS_EXECUTION_ENV", "AWS_ECS_FARGATE"}}),
+      "6.1.0-18-amd64", "x86_64");
+  CAPTURE(ua);
+  CHECK(starts_with(ua, "mpadjust/1.0.0 ua/2.1 os/linux#6.1.0-18-amd64 md/arch#x86_64 lang/c++#17 md/"));
+  CHECK(contains(ua, " api/marketplace-agreement#1.0.0"));
+  CHECK(contains(ua, " exec-env/AWS_ECS_FARGATE"));
+  CHECK(contains(ua, " app/billing-app-1"));
+  CHECK(ua.find('\n') == std::string::npos);
+  // The app id is at most 50 characters.
+  const std::string long_ua =
+      detail::build_user_agent(fake_env({{"AWS_SDK_UA_APP_ID", std::string(80, 'a')}}), "1", "x");
+  CHECK(contains(long_ua, " app/" + std::string(50, 'a')));
+  CHECK_FALSE(contains(long_ua, std::string(51, 'a')));
+  // Without an app id there is no app/ component.
+  CHECK_FALSE(contains(detail::build_user_agent(fake_env({}), "1", "x"), "app/"));
+
+  const std::string def = default_user_agent();
+  CHECK(starts_with(def, "mpadjust/1.0.0 ua/2.1 os/"));
+  CHECK(contains(def, " lang/c++#17 "));
+}
+
+TEST_CASE("http: global init is counted") {
+  const int before = detail::global_init_count();
+  detail::global_init();
+  detail::global_init();
+  CHECK(detail::global_init_count() == before + 2);
+  detail::global_cleanup();
+  CHECK(detail::global_init_count() == before + 1);
+  detail::global_cleanup();
+  CHECK(detail::global_init_count() == before);
+  detail::global_cleanup();  // unmatched: ignored
+  CHECK(detail::global_init_count() == std::max(before - 1, 0));
+  if (before > 0) detail::global_init();  // restore
+  CHECK_NOTHROW(detail::ensure_global_init());
+}
+
+#if !defined(MPADJUST_WITH_CURL)
+TEST_CASE("http: without libcurl there is no default transport") {
+  try {
+    make_default_transport();
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(e.status() == MPADJUST_EINVALID);
+    CHECK(contains(e.what(), "without libcurl"));
+  }
+}
+#endif
+
+#if defined(MPADJUST_WITH_CURL)
+namespace {
+
+// ------------------------------------------------------------------ loopback HTTP/1.1 server
+// One thread accepts on 127.0.0.1:<ephemeral>; each connection gets its own thread that reads
+// requests (keep-alive) and answers according to the current behaviour. Every wait is a poll()
+// that also watches a stop pipe, so the destructor ends everything promptly.
+class loopback_server {
+ public:
+  enum class mode {
+    respond,       // status + headers + body
+    drop,          // read the request, close without a byte
+    huge,          // status 200 and `huge_bytes` of body, streamed
+    interim_100,   // "100 Continue" first, then the response
+  };
+  struct behaviour {
+    mode how = mode::respond;
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body = "{}";
+    std::chrono::milliseconds delay{0};  // before answering
+    size_t huge_bytes = 0;
+    bool huge_content_length = true;
+  };
+  struct request {
+    int connection = 0;
+    std::string method, target;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::string header(std::string_view name) const {
+      for (const auto& h : headers) {
+        if (h.first.size() == name.size() &&
+            std::equal(h.first.begin(), h.first.end(), name.begin(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+          return h.second;
+      }
+      return "<absent>";
+    }
+  };
+
+  loopback_server() {
+    REQUIRE(::pipe(stop_pipe_) == 0);
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(listen_fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = 0;
+    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(listen_fd_, 16) == 0);
+    socklen_t len = sizeof a;
+    REQUIRE(::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+    port_ = ntohs(a.sin_port);
+    acceptor_ = std::thread([this] { accept_loop(); });
+  }
+  ~loopback_server() {
+    char c = 'x';
+    (void)!::write(stop_pipe_[1], &c, 1);
+    acceptor_.join();
+    std::vector<std::thread> workers;
+    {
+      std::lock_guard<std::mutex> g(lock_);
+      workers.swap(workers_);
+    }
+    for (auto& t : workers) t.join();
+    ::close(listen_fd_);
+    ::close(stop_pipe_[0]);
+    ::close(stop_pipe_[1]);
+  }
+
+  int port() const { return port_; }
+  std::string url(const std::string& path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  void set(behaviour b) {
+    std::lock_guard<std::mutex> g(lock_);
+    behaviour_ = std::move(b);
+  }
+  int connections() const {
+    std::lock_guard<std::mutex> g(lock_);
+    return connections_;
+  }
+  std::vector<request> requests() const {
+    std::lock_guard<std::mutex> g(lock_);
+    return requests_;
+  }
+  // Waits until `n` requests have arrived (or 10 s).
+  bool wait_requests(size_t n) {
+    std::unique_lock<std::mutex> g(lock_);
+    return arrived_.wait_for(g, 10s, [&] { return requests_.size() >= n; });
+  }
+
+ private:
+  // Waits for `fd` to be readable (or writable); false when stopping or on timeout.
+  bool wait_fd(int fd, short events, int timeout_ms = -1) const {
+    pollfd p[2] = {{fd, events, 0}, {stop_pipe_[0], POLLIN, 0}};
+    for (;;) {
+      const int rc = ::poll(p, 2, timeout_ms);
+      if (rc < 0 && errno == EINTR) continue;
+      if (rc <= 0) return false;
+      if (p[1].revents) return false;
+      return true;
+    }
+  }
+  bool sleep_interruptible(std::chrono::milliseconds d) const {
+    if (d.count() <= 0) return true;
+    pollfd p{stop_pipe_[0], POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(d.count())) == 0;  // true when the time passed
+  }
+  bool send_all(int fd, std::string_view data) const {
+    while (!data.empty()) {
+      if (!wait_fd(fd, POLLOUT)) return false;
+      const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  void accept_loop() {
+    for (;;) {
+      if (!wait_fd(listen_fd_, POLLIN)) return;
+      const int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) continue;
+      int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      std::lock_guard<std::mutex> g(lock_);
+      const int id = ++connections_;
+      workers_.emplace_back([this, fd, id] {
+        serve(fd, id);
+        ::close(fd);
+      });
+    }
+  }
+
+  // Reads one request; false on EOF/stop/garbage.
+  bool read_request(int fd, std::string& buf, request& out) const {
+    size_t end;
+    while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
+      if (!wait_fd(fd, POLLIN)) return false;
+      char tmp[4096];
+      const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n <= 0) return false;
+      buf.append(tmp, static_cast<size_t>(n));
+    }
+    const std::string head = buf.substr(0, end);
+    buf.erase(0, end + 4);
+    size_t line_end = head.find("\r\n");
+    const std::string request_line = head.substr(0, line_end);
+    const size_t sp1 = request_line.find(' '), sp2 = request_line.rfind(' ');
+    if (sp1 == std::string::npos || sp2 == sp1) return false;
+    out.method = request_line.substr(0, sp1);
+    out.target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+    size_t content_length = 0;
+    while (line_end != std::string::npos && line_end < head.size()) {
+      const size_t start = line_end + 2;
+      line_end = head.find("\r\n", start);
+      const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon), value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      std::string lname = name;
+      std::transform(lname.begin(), lname.end(), lname.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (lname == "content-length") content_length = std::stoul(value);
+      out.headers.emplace_back(std::move(name), std::move(value));
+    }
+    while (buf.size() < content_length) {
+      if (!wait_fd(fd, POLLIN)) return false;
+      char tmp[4096];
+      const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+      if (n <= 0) return false;
+      buf.append(tmp, static_cast<size_t>(n));
+    }
+    out.body = buf.substr(0, content_length);
+    buf.erase(0, content_length);
+    return true;
+  }
+
+  void serve(int fd, int id) {
+    std::string buf;
+    for (;;) {
+      request req;
+      req.connection = id;
+      if (!read_request(fd, buf, req)) return;
+      behaviour b;
+      {
+        std::lock_guard<std::mutex> g(lock_);
+        requests_.push_back(req);
+        b = behaviour_;
+      }
+      arrived_.notify_all();
+      if (!sleep_interruptible(b.delay)) return;
+      switch (b.how) {
+        case mode::drop:
+          return;
+        case mode::huge: {
+          std::string head = "HTTP/1.1 200 OK\r\n";
+          if (b.huge_content_length) head += "Content-Length: " + std::to_string(b.huge_bytes) + "\r\n";
+          else head += "Connection: close\r\n";
+          head += "\r\n";
+          if (!send_all(fd, head)) return;
+          const std::string chunk(64 * 1024, 'x');
+          for (size_t sent = 0; sent < b.huge_bytes;) {
+            const size_t n = std::min(chunk.size(), b.huge_bytes - sent);
+            if (!send_all(fd, std::string_view(chunk).substr(0, n))) return;
+            sent += n;
+          }
+          if (!b.huge_content_length) return;
+          break;
+        }
+        case mode::interim_100:
+          if (!send_all(fd, "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n")) return;
+          [[fallthrough]];
+        case mode::respond: {
+          std::string out = "HTTP/1.1 " + std::to_string(b.status) + " Whatever\r\n";
+          for (const auto& h : b.headers) out += h.first + ": " + h.second + "\r\n";
+          out += "Content-Length: " + std::to_string(b.body.size()) + "\r\n\r\n" + b.body;
+          if (!send_all(fd, out)) return;
+          break;
+        }
+      }
+    }
+  }
+
+  int listen_fd_ = -1;
+  int stop_pipe_[2] = {-1, -1};
+  int port_ = 0;
+  std::thread acceptor_;
+  mutable std::mutex lock_;
+  std::condition_variable arrived_;
+  std::vector<std::thread> workers_;
+  behaviour behaviour_;
+  int connections_ = 0;
+  std::vector<request> requests_;
+};
+
+transport_options test_options() {
+  transport_options o;
+  o.connect_timeout = 5000ms;
+  o.total_timeout = 20000ms;
+  o.no_proxy = "127.0.0.1,localhost,::1";  // never route the loopback tests through a proxy
+  return o;
+}
+
+http_request post(const std::string& url, std::string body = "{}") {
+  http_request r;
+  r.method = "POST";
+  r.url = url;
+  r.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+               {"X-Amz-Target", "AWSMPCommerceService_v20200301.DescribeAgreement"}};
+  r.body = std::move(body);
+  return r;
+}
+
+transport_failure failure_of(transport& t, const http_request& r, std::string* what = nullptr) {
+  try {
+    t.send(r);
+  } catch (const transport_error& e) {
+    if (what) *what = e.what();
+    return e.kind();
+  }
+  FAIL("no transport_error");
+  return transport_failure::other;
+}
+
+}  // namespace
+
+TEST_CASE("http: headers and body round-trip") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.status = 400;
+  b.headers = {{"X-Amzn-RequestId", "req-123"},
+               {"Content-Type", "application/x-amz-json-1.0"},
+               {"X-Folded", "one"},
+               {"X-Empty", ""}};
+  b.body = R"({"__type":"ValidationException","message":"bad"})";
+  server.set(b);
+
+  auto t = make_default_transport(test_options());
+  http_request r = post(server.url("/p?a=1"), R"({"agreementId":"agmt-1"})");
+  r.headers.push_back({"X-Custom", "v a l"});
+  r.headers.push_back({"X-Blank", ""});
+  const http_response resp = t->send(r);
+
+  CHECK(resp.status == 400);  // any HTTP status is a response, not an error
+  CHECK(resp.body == b.body);
+  REQUIRE(resp.header("x-amzn-requestid"));
+  CHECK(*resp.header("x-amzn-requestid") == "req-123");
+  CHECK(*resp.header("CONTENT-TYPE") == "application/x-amz-json-1.0");
+  REQUIRE(resp.header("x-empty"));
+  CHECK(resp.header("x-empty")->empty());
+  // Names keep their case.
+  CHECK(std::any_of(resp.headers.begin(), resp.headers.end(),
+                    [](const http_header& h) { return h.name == "X-Amzn-RequestId"; }));
+
+  REQUIRE(server.requests().size() == 1);
+  const auto req = server.requests()[0];
+  CHECK(req.method == "POST");
+  CHECK(req.target == "/p?a=1");
+  CHECK(req.body == R"({"agreementId":"agmt-1"})");
+  CHECK(req.header("content-type") == "application/x-amz-json-1.0");
+  CHECK(req.header("x-amz-target") == "AWSMPCommerceService_v20200301.DescribeAgreement");
+  CHECK(req.header("x-custom") == "v a l");
+  CHECK(req.header("x-blank") == "");
+  CHECK(req.header("content-length") == std::to_string(r.body.size()));
+  CHECK(req.header("expect") == "<absent>");           // no 100-continue
+  CHECK(req.header("accept-encoding") == "<absent>");  // no compression
+  CHECK(req.header("host") == "127.0.0.1:" + std::to_string(server.port()));
+  const std::string ua = req.header("user-agent");
+  CAPTURE(ua);
+  CHECK(starts_with(ua, default_user_agent() + " md/curl#"));
+
+  // GET after POST on the same handle: no body, no POST leftovers.
+  http_request g;
+  g.method = "GET";
+  g.url = server.url("/get");
+  t->send(g);
+  REQUIRE(server.requests().size() == 2);
+  CHECK(server.requests()[1].method == "GET");
+  CHECK(server.requests()[1].body.empty());
+  CHECK(server.requests()[1].header("content-length") == "<absent>");
+
+  // A large body (libcurl would add "Expect: 100-continue" above 1 MiB) goes in one round trip.
+  const std::string big(3u << 20, 'b');
+  CHECK(t->send(post(server.url("/big"), big)).status == 400);
+  REQUIRE(server.requests().size() == 3);
+  CHECK(server.requests()[2].body == big);
+  CHECK(server.requests()[2].header("expect") == "<absent>");
+
+  // An explicit user agent replaces the default.
+  auto t2 = [&] {
+    transport_options o = test_options();
+    o.user_agent = "custom/1.0";
+    return make_default_transport(o);
+  }();
+  t2->send(post(server.url()));
+  CHECK(server.requests().back().header("user-agent") == "custom/1.0");
+}
+
+TEST_CASE("http: keep-alive reuses one connection") {
+  loopback_server server;
+  auto t = make_default_transport(test_options());
+  for (int i = 0; i < 3; ++i) CHECK(t->send(post(server.url())).status == 200);
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 3);
+  CHECK(server.connections() == 1);
+  CHECK(reqs[0].connection == reqs[2].connection);
+}
+
+TEST_CASE("http: an interim 100 response does not leak its headers") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::interim_100;
+  b.status = 201;
+  b.headers = {{"X-Final", "yes"}};
+  server.set(b);
+  auto t = make_default_transport(test_options());
+  const http_response resp = t->send(post(server.url()));
+  CHECK(resp.status == 201);
+  CHECK(resp.header("x-final"));
+  CHECK_FALSE(resp.header("x-interim"));
+}
+
+TEST_CASE("http: response size cap") {
+  loopback_server server;
+  transport_options o = test_options();
+  o.max_response_bytes = 100000;
+  auto t = make_default_transport(o);
+
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::huge;
+  b.huge_bytes = 100000;  // exactly the cap: fine
+  server.set(b);
+  CHECK(t->send(post(server.url())).body.size() == 100000);
+
+  b.huge_bytes = 50u << 20;  // announced by Content-Length: refused before the body
+  server.set(b);
+  std::string what;
+  CHECK(failure_of(*t, post(server.url()), &what) == transport_failure::too_large);
+  CHECK(contains(what, "127.0.0.1"));
+
+  b.huge_content_length = false;  // no Content-Length: stopped by the write callback
+  server.set(b);
+  try {
+    t->send(post(server.url()));
+    FAIL("no error");
+  } catch (const transport_error& e) {
+    CHECK(e.kind() == transport_failure::too_large);
+    CHECK(e.status() == MPADJUST_ETRANSPORT);
+  }
+}
+
+TEST_CASE("http: total timeout") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.delay = 5000ms;
+  server.set(b);
+  transport_options o = test_options();
+  o.total_timeout = 300ms;
+  auto t = make_default_transport(o);
+  http_request r = post(server.url("/?X-Amz-Signature=deadbeef"));
+  r.headers.push_back({"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/x, Signature=s3cr3tsig"});
+  try {
+    t->send(r);
+    FAIL("no error");
+  } catch (const transport_error& e) {
+    CHECK(e.kind() == transport_failure::timeout);
+    CHECK(e.status() == MPADJUST_ETIMEOUT);
+    CHECK(contains(e.what(), "127.0.0.1"));
+    CHECK_FALSE(contains(e.what(), "s3cr3tsig"));
+    CHECK_FALSE(contains(e.what(), "deadbeef"));
+  }
+}
+
+TEST_CASE("http: cancel from another thread aborts the call in progress") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.delay = 60000ms;  // the server would answer after a minute
+  server.set(b);
+  auto t = make_default_transport(test_options());  // total timeout 20 s
+
+  std::thread canceller([&] {
+    server.wait_requests(1);  // the request is on the wire
+    std::this_thread::sleep_for(100ms);
+    t->cancel();
+  });
+  std::string what;
+  const auto started = std::chrono::steady_clock::now();
+  const transport_failure kind = failure_of(*t, post(server.url()), &what);
+  const auto took = std::chrono::steady_clock::now() - started;
+  canceller.join();
+  CHECK(kind == transport_failure::cancelled);
+  MESSAGE("cancel took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                         << " ms after start (server delay 60 s, total timeout 20 s)");
+
+  // Still cancelled until reset_cancel(): the next call fails before sending anything.
+  const size_t seen = server.requests().size();
+  CHECK(failure_of(*t, post(server.url())) == transport_failure::cancelled);
+  CHECK(server.requests().size() == seen);
+
+  t->reset_cancel();
+  server.set({});
+  CHECK(t->send(post(server.url())).status == 200);
+}
+
+TEST_CASE("http: a dropped connection is a receive failure") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::drop;
+  server.set(b);
+  auto t = make_default_transport(test_options());
+  std::string what;
+  CHECK(failure_of(*t, post(server.url()), &what) == transport_failure::receive);
+  CHECK(contains(what, "127.0.0.1"));
+}
+
+TEST_CASE("http: connection refused is a connect failure") {
+  // A bound socket that never listens: connections to it are refused, and nobody else can
+  // take the port while we hold it.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  auto t = make_default_transport(test_options());
+  std::string what;
+  CHECK(failure_of(*t, post("http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/"), &what) ==
+        transport_failure::connect);
+  CHECK(contains(what, "127.0.0.1"));
+  ::close(fd);
+}
+
+TEST_CASE("http: plain http to a non-loopback host sends nothing without the opt-in") {
+  // The loopback server doubles as an HTTP proxy: were the transport to send anything it would
+  // arrive here, so an empty request log proves that nothing left the process.
+  loopback_server proxy;
+  transport_options o;
+  o.proxy = proxy.url();
+  auto t = make_default_transport(o);
+  http_request r = post("http://agreement-marketplace.us-east-1.amazonaws.com/");
+  r.headers.push_back({"Authorization", "secret-value"});
+  std::string what;
+  CHECK(failure_of(*t, r, &what) == transport_failure::refused_by_policy);
+  CHECK(contains(what, "agreement-marketplace.us-east-1.amazonaws.com"));
+  CHECK_FALSE(contains(what, "secret-value"));
+  CHECK(proxy.requests().empty());
+
+  // With the opt-in the request goes out (through the proxy, in absolute form).
+  o.allow_insecure_http = true;
+  auto t2 = make_default_transport(o);
+  CHECK(t2->send(post("http://example.invalid/x")).status == 200);
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].target == "http://example.invalid/x");
+}
+
+TEST_CASE("http: requests the transport refuses to send") {
+  loopback_server server;
+  auto t = make_default_transport(test_options());
+  http_request r = post(server.url());
+  r.headers.push_back({"X-Injected", "a\r\nX-Evil: 1"});
+  CHECK_THROWS_AS(t->send(r), error);
+  r = post(server.url());
+  r.headers.push_back({"Bad Name", "x"});
+  CHECK_THROWS_AS(t->send(r), error);
+  r = post(server.url(), "{}");
+  r.headers.push_back({"Content-Length", "99"});
+  CHECK_THROWS_AS(t->send(r), error);
+  r = post(server.url());
+  r.method = "PO ST";
+  CHECK_THROWS_AS(t->send(r), error);
+  r = post("ftp://127.0.0.1/");
+  CHECK_THROWS_AS(t->send(r), error);
+  CHECK(server.requests().empty());
+}
+
+TEST_CASE("http: invalid transport options") {
+  transport_options o;
+  o.total_timeout = 0ms;
+  CHECK_THROWS_AS(make_default_transport(o), error);
+  o = {};
+  o.max_response_bytes = 0;
+  CHECK_THROWS_AS(make_default_transport(o), error);
+  o = {};
+  o.ca_bundle = "/nonexistent/ca.pem";
+  try {
+    make_default_transport(o);
+    FAIL("no error");
+  } catch (const error& e) {
+    CHECK(e.status() == MPADJUST_EINVALID);
+    CHECK(e.field() == "ca_bundle");
+  }
+}
+#endif  // MPADJUST_WITH_CURL
