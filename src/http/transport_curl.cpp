@@ -58,6 +58,7 @@ std::string_view trim(std::string_view s) noexcept {
 struct call_state {
   http_response* response = nullptr;
   size_t max_bytes = 0;
+  bool body_expected = true;  // false for HEAD: its Content-Length announces no body
   const std::atomic<bool>* cancelled = nullptr;
   bool too_large = false;
   std::exception_ptr error;
@@ -120,7 +121,7 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) n
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return n;  // not a header; ignore
     http_header h{std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))};
-    if (iequals(h.name, "content-length") && r.status >= 200) {
+    if (st->body_expected && r.status >= 200 && iequals(h.name, "content-length")) {
       // Refuse early what will not fit, before any of the body arrives.
       unsigned long long len = 0;
       bool ok = !h.value.empty();
@@ -250,12 +251,16 @@ class curl_transport final : public transport {
     st.response = &response;
     st.max_bytes = options_.max_response_bytes;
     st.cancelled = &cancelled_;
+    st.body_expected = request.method != "HEAD";
 
     CURL* h = easy_.get();
     set(CURLOPT_URL, request.url.c_str());
     set(CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
     set(CURLOPT_NOBODY, 0L);
     set(CURLOPT_HTTPGET, 1L);
+    // HEAD answers announce the size of a body they do not carry: no size cap from headers.
+    set(CURLOPT_MAXFILESIZE_LARGE,
+        static_cast<curl_off_t>(request.method == "HEAD" ? 0 : options_.max_response_bytes));
     if (request.method == "HEAD") {
       set(CURLOPT_NOBODY, 1L);
     } else if (!(request.method == "GET" && request.body.empty())) {

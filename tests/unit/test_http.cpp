@@ -321,6 +321,10 @@ class loopback_server {
       const ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
       if (n <= 0) return false;
       buf.append(tmp, static_cast<size_t>(n));
+      if (buf[0] == '\x16') {  // a TLS ClientHello: answer in plain text, as an HTTP server would
+        send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return false;
+      }
     }
     const std::string head = buf.substr(0, end);
     buf.erase(0, end + 4);
@@ -621,6 +625,35 @@ TEST_CASE("http: cancel from another thread aborts the call in progress") {
   t->reset_cancel();
   server.set({});
   CHECK(t->send(post(server.url())).status == 200);
+}
+
+TEST_CASE("http: https to a server that does not speak TLS is a tls failure") {
+  loopback_server server;
+  auto t = make_default_transport(test_options());
+  std::string what;
+  CHECK(failure_of(*t, post("https://127.0.0.1:" + std::to_string(server.port()) + "/"), &what) ==
+        transport_failure::tls);
+  CHECK(contains(what, "127.0.0.1"));
+}
+
+TEST_CASE("http: HEAD is not capped by the Content-Length it announces") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::huge;
+  b.huge_bytes = 1u << 20;
+  server.set(b);
+  transport_options o = test_options();
+  o.max_response_bytes = 1000;
+  auto t = make_default_transport(o);
+  http_request r;
+  r.method = "HEAD";
+  r.url = server.url();
+  // The server streams a body anyway; libcurl must not read it for HEAD. Use a fresh
+  // connection per check so the stray bytes do not matter.
+  const http_response resp = t->send(r);
+  CHECK(resp.status == 200);
+  CHECK(resp.body.empty());
+  CHECK(*resp.header("content-length") == std::to_string(1u << 20));
 }
 
 TEST_CASE("http: a dropped connection is a receive failure") {
