@@ -1,0 +1,2 @@
+# Credentials, shared config files, region resolution, credential_process (label: credentials).
+mpadjust_unit_suite(credentials)
