@@ -747,3 +747,191 @@ TEST_CASE("http: invalid transport options") {
   }
 }
 #endif  // MPADJUST_WITH_CURL
+
+#if defined(MPADJUST_WITH_CURL) && defined(MPADJUST_TEST_HAVE_SSL)
+// ------------------------------------------------------------------ TLS verification
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+// A self-signed certificate (P-256) for the given subjectAltName, written as PEM to a file
+// that can serve as a CA bundle.
+struct test_cert {
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  std::string pem_path;
+
+  explicit test_cert(const std::string& san) {
+    key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    REQUIRE(key);
+    cert = X509_new();
+    REQUIRE(cert);
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
+    X509_set_pubkey(cert, key);
+    X509_NAME* name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("mpadjust test"),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert, name);
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
+    for (const auto& [nid, value] : {std::pair<int, std::string>{NID_subject_alt_name, san},
+                                     {NID_basic_constraints, "critical,CA:TRUE"}}) {
+      X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+      REQUIRE(ext);
+      X509_add_ext(cert, ext, -1);
+      X509_EXTENSION_free(ext);
+    }
+    REQUIRE(X509_sign(cert, key, EVP_sha256()) > 0);
+    char tmpl[] = "/tmp/mpadjust-test-ca-XXXXXX";
+    const int fd = ::mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    pem_path = tmpl;
+    FILE* f = ::fdopen(fd, "w");
+    REQUIRE(f);
+    REQUIRE(PEM_write_X509(f, cert) == 1);
+    std::fclose(f);
+  }
+  ~test_cert() {
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    std::remove(pem_path.c_str());
+  }
+};
+
+// Serves one TLS connection on 127.0.0.1:<ephemeral> with `cert`: reads a request, answers 200.
+class tls_server {
+ public:
+  explicit tls_server(const test_cert& c) {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    REQUIRE(ctx_);
+    REQUIRE(SSL_CTX_use_certificate(ctx_, c.cert) == 1);
+    REQUIRE(SSL_CTX_use_PrivateKey(ctx_, c.key) == 1);
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd_, 4) == 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~tls_server() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+    SSL_CTX_free(ctx_);
+  }
+  int port() const { return port_; }
+  int served() const { return served_.load(); }  // requests that arrived over TLS
+
+ private:
+  void run() {
+    for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 10000) <= 0 || !(p.revents & POLLIN)) return;
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      timeval tv{5, 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      SSL* ssl = SSL_new(ctx_);
+      SSL_set_fd(ssl, c);
+      if (SSL_accept(ssl) == 1) {
+        std::string req;
+        char buf[4096];
+        int n;
+        while (req.find("\r\n\r\n") == std::string::npos && (n = SSL_read(ssl, buf, sizeof buf)) > 0)
+          req.append(buf, static_cast<size_t>(n));
+        // Our test requests carry a 2-byte body ("{}") after the head.
+        while (req.size() < req.find("\r\n\r\n") + 6 && (n = SSL_read(ssl, buf, sizeof buf)) > 0)
+          req.append(buf, static_cast<size_t>(n));
+        if (req.find("\r\n\r\n") != std::string::npos) {  // a request arrived
+          const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+          SSL_write(ssl, resp.data(), static_cast<int>(resp.size()));
+          ++served_;
+        }
+        SSL_shutdown(ssl);
+      }
+      ERR_clear_error();
+      SSL_free(ssl);
+      ::close(c);
+    }
+  }
+  SSL_CTX* ctx_ = nullptr;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> served_{0};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("http: TLS is verified against the system store, ca_bundle or AWS_CA_BUNDLE") {
+  test_cert cert("IP:127.0.0.1,DNS:localhost");
+  tls_server server(cert);
+  const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/";
+  const std::string url_localhost = "https://localhost:" + std::to_string(server.port()) + "/";
+
+  // The process may have AWS_CA_BUNDLE set (corporate CA): put it aside for this test.
+  struct env_guard {
+    std::optional<std::string> saved;
+    env_guard() {
+      if (const char* v = std::getenv("AWS_CA_BUNDLE")) saved = v;
+      ::unsetenv("AWS_CA_BUNDLE");
+    }
+    ~env_guard() {
+      if (saved) ::setenv("AWS_CA_BUNDLE", saved->c_str(), 1);
+      else ::unsetenv("AWS_CA_BUNDLE");
+    }
+  } guard;
+
+  // Default options: a self-signed certificate is rejected.
+  {
+    auto t = make_default_transport(test_options());
+    std::string what;
+    CHECK(failure_of(*t, post(url), &what) == transport_failure::tls);
+    CHECK(contains(what, "127.0.0.1"));
+  }
+  // With the certificate as the CA bundle it is accepted, by IP and by name.
+  {
+    transport_options o = test_options();
+    o.ca_bundle = cert.pem_path;
+    auto t = make_default_transport(o);
+    const http_response r = t->send(post(url));
+    CHECK(r.status == 200);
+    CHECK(r.body == "ok");
+    CHECK(make_default_transport(o)->send(post(url_localhost)).status == 200);
+  }
+  // AWS_CA_BUNDLE is honoured when the option is empty.
+  {
+    ::setenv("AWS_CA_BUNDLE", cert.pem_path.c_str(), 1);
+    auto t = make_default_transport(test_options());
+    ::unsetenv("AWS_CA_BUNDLE");
+    CHECK(t->send(post(url)).status == 200);
+  }
+  CHECK(server.served() == 3);
+}
+
+TEST_CASE("http: a trusted certificate for another host name is rejected") {
+  test_cert cert("DNS:agreement-marketplace.us-east-1.amazonaws.com");
+  tls_server server(cert);
+  transport_options o = test_options();
+  o.ca_bundle = cert.pem_path;
+  auto t = make_default_transport(o);
+  CHECK(failure_of(*t, post("https://127.0.0.1:" + std::to_string(server.port()) + "/")) ==
+        transport_failure::tls);
+  CHECK(server.served() == 0);
+}
+#endif  // MPADJUST_WITH_CURL && MPADJUST_TEST_HAVE_SSL
