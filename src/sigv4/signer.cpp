@@ -34,6 +34,7 @@ enum : unsigned char {
   c_path_raw = 2,    // may stay raw in an S3-mode path: unreserved, sub-delims, ':', '@', '/'
   c_tchar = 4,       // RFC 9110 token character
   c_space = 8,       // whitespace folded in header values: SP HT LF VT FF CR
+  c_ctl = 16,        // other control characters (never valid in a header value)
 };
 
 struct char_table {
@@ -51,6 +52,9 @@ struct char_table {
     for (char c : {'!', '#', '$', '%', '&', '\'', '*', '+', '^', '`', '|'})
       t[static_cast<unsigned char>(c)] |= c_tchar;
     for (char c : {' ', '\t', '\n', '\v', '\f', '\r'}) t[static_cast<unsigned char>(c)] |= c_space;
+    for (int c = 0; c < 0x20; ++c)
+      if ((t[c] & c_space) == 0) t[c] |= c_ctl;
+    t[0x7f] |= c_ctl;
   }
 };
 constexpr char_table chars;
@@ -74,27 +78,65 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-// Appends `s` percent-encoded: bytes of class `keep` stay raw, all others become %XX.
-void append_encoded(std::string& out, std::string_view s, unsigned char keep) {
-  size_t i = 0;
-  while (i < s.size() && has(s[i], keep)) ++i;
-  out.append(s.data(), i);
-  if (i == s.size()) return;
-  const size_t old = out.size();
-  out.resize(old + 3 * (s.size() - i));
-  char* p = &out[old];
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (has(c, keep)) {
-      *p++ = c;
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      *p++ = '%';
-      *p++ = hex_upper[b >> 4];
-      *p++ = hex_upper[b & 15];
+// ---- writers: the canonical request and friends are written through a raw pointer into a
+// buffer sized to an upper bound first (std::string::resize), then trimmed to what was written.
+
+inline char* put(char* p, std::string_view s) noexcept {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// Two-character lower-case hex for every byte value.
+struct hex_table {
+  char t[512] = {};
+  constexpr hex_table() {
+    const char* d = "0123456789abcdef";
+    for (int i = 0; i < 256; ++i) {
+      t[2 * i] = d[i >> 4];
+      t[2 * i + 1] = d[i & 15];
     }
   }
-  out.resize(static_cast<size_t>(p - out.data()));
+};
+constexpr hex_table hex2;
+
+inline char* put_hex(char* p, const unsigned char* in, size_t n) noexcept {
+  for (size_t i = 0; i < n; ++i) {
+    std::memcpy(p, &hex2.t[2 * in[i]], 2);
+    p += 2;
+  }
+  return p;
+}
+
+inline char* put_pct(char* p, char c) noexcept {
+  const auto b = static_cast<unsigned char>(c);
+  p[0] = '%';
+  p[1] = hex_upper[b >> 4];
+  p[2] = hex_upper[b & 15];
+  return p + 3;
+}
+
+// Writes `s` percent-encoded: bytes of class `keep` stay raw, all others become %XX (<= 3n).
+char* encode_to(char* p, std::string_view s, unsigned char keep) noexcept {
+  for (char c : s) {
+    if (has(c, keep))
+      *p++ = c;
+    else
+      p = put_pct(p, c);
+  }
+  return p;
+}
+
+// Appends `s` percent-encoded to a string.
+void append_encoded(std::string& out, std::string_view s, unsigned char keep) {
+  const size_t old = out.size();
+  out.resize(old + 3 * s.size());
+  char* e = encode_to(&out[0] + old, s, keep);
+  out.resize(static_cast<size_t>(e - out.data()));
+}
+
+[[noreturn]] void malformed_escape(const char* where) {
+  throw invalid_field("target", std::string("malformed percent-escape in the ") + where +
+                                    " (a '%' must be followed by two hex digits)");
 }
 
 // Appends a query key or value: percent-decoded ('+' is a literal plus) and re-encoded with
@@ -102,84 +144,69 @@ void append_encoded(std::string& out, std::string_view s, unsigned char keep) {
 void append_query_component(std::string& out, std::string_view s) {
   const size_t old = out.size();
   out.resize(old + 3 * s.size());
-  char* p = &out[old];
+  char* p = &out[0] + old;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '%') {
-      if (i + 2 >= s.size()) {
-        out.resize(old);
-        throw invalid_field("target", "malformed percent-escape in the query (a '%' must be "
-                                      "followed by two hex digits)");
-      }
-      const int h = hex_value(s[i + 1]);
-      const int l = hex_value(s[i + 2]);
+      const int h = i + 2 < s.size() ? hex_value(s[i + 1]) : -1;
+      const int l = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
       if (h < 0 || l < 0) {
         out.resize(old);
-        throw invalid_field("target", "malformed percent-escape in the query (a '%' must be "
-                                      "followed by two hex digits)");
+        malformed_escape("query");
       }
       c = static_cast<char>(h * 16 + l);
       i += 2;
     }
-    if (has(c, c_unreserved)) {
+    if (has(c, c_unreserved))
       *p++ = c;
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      *p++ = '%';
-      *p++ = hex_upper[b >> 4];
-      *p++ = hex_upper[b & 15];
-    }
+    else
+      p = put_pct(p, c);
   }
   out.resize(static_cast<size_t>(p - out.data()));
 }
 
-// Appends one path segment for the canonical URI.
-void append_path_segment(std::string& out, std::string_view seg, bool double_encode) {
-  if (double_encode) {
-    append_encoded(out, seg, c_unreserved);
-    return;
-  }
+// Writes one path segment of the canonical URI (<= 3n bytes).
+char* path_segment_to(char* p, std::string_view seg, bool double_encode) {
+  if (double_encode) return encode_to(p, seg, c_unreserved);
   // S3 mode: signed as sent. Valid escapes stay verbatim; bytes that can never be raw in a
   // URI are encoded (as an HTTP stack would); a malformed escape is an error.
   for (size_t i = 0; i < seg.size(); ++i) {
     const char c = seg[i];
     if (c == '%') {
-      if (i + 2 >= seg.size() + 1 || hex_value(seg[i + 1]) < 0 || hex_value(seg[i + 2]) < 0)
-        throw invalid_field("target", "malformed percent-escape in the path (a '%' must be "
-                                      "followed by two hex digits)");
-      out.append(seg.data() + i, 3);
+      if (i + 2 >= seg.size() || hex_value(seg[i + 1]) < 0 || hex_value(seg[i + 2]) < 0)
+        malformed_escape("path");
+      p = put(p, seg.substr(i, 3));
       i += 2;
     } else if (has(c, c_path_raw)) {
-      out.push_back(c);
+      *p++ = c;
     } else {
-      const auto b = static_cast<unsigned char>(c);
-      const char enc[3] = {'%', hex_upper[b >> 4], hex_upper[b & 15]};
-      out.append(enc, 3);
+      p = put_pct(p, c);
     }
   }
+  return p;
 }
 
-void append_canonical_uri(std::string& out, std::string_view path, bool normalize,
-                          bool double_encode) {
+// Writes the canonical URI (<= 3 * path.size() + 2 bytes).
+char* canonical_uri_to(char* p, std::string_view path, bool normalize, bool double_encode) {
   if (path.empty()) {
-    out.push_back('/');
-    return;
+    *p++ = '/';
+    return p;
   }
   if (!normalize) {
     // Verbatim segments (empty and dot segments kept); '/' is never encoded.
     size_t start = 0;
     for (;;) {
       const size_t slash = path.find('/', start);
-      append_path_segment(out, path.substr(start, slash - start), double_encode);
+      p = path_segment_to(p, path.substr(start, slash - start), double_encode);
       if (slash == std::string_view::npos) break;
-      out.push_back('/');
+      *p++ = '/';
       start = slash + 1;
     }
-    return;
+    return p;
   }
   // RFC 3986 remove_dot_segments plus dropping empty segments (as aws-c-auth and botocore):
   // always a leading '/', a trailing '/' only if the input had one and segments remain.
-  const size_t base = out.size();
+  char* const base = p;
   size_t start = 0;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
@@ -188,35 +215,47 @@ void append_canonical_uri(std::string& out, std::string_view path, bool normaliz
     start = slash + 1;
     if (seg.empty() || seg == ".") continue;
     if (seg == "..") {
-      const size_t last = out.rfind('/');
-      if (last != std::string::npos && last >= base) out.resize(last);
+      while (p > base && *(p - 1) != '/') --p;  // drop the last segment ...
+      if (p > base) --p;                        // ... and its '/'
       continue;
     }
-    out.push_back('/');
-    append_path_segment(out, seg, double_encode);
+    *p++ = '/';
+    p = path_segment_to(p, seg, double_encode);
   }
-  if (out.size() == base) {
-    out.push_back('/');
-  } else if (path.back() == '/') {
-    out.push_back('/');
-  }
+  if (p == base || path.back() == '/') *p++ = '/';
+  return p;
 }
 
-// Appends a header value trimmed, with every whitespace run (obs-fold included) folded to ' '.
-void append_folded(std::string& out, std::string_view v) {
-  size_t i = 0;
-  const size_t n = v.size();
-  while (i < n && has(v[i], c_space)) ++i;
-  while (i < n) {
-    size_t j = i;
-    while (j < n && !has(v[j], c_space)) ++j;
-    out.append(v.data() + i, j - i);
-    if (j == n) break;
-    size_t k = j;
-    while (k < n && has(v[k], c_space)) ++k;
-    if (k < n) out.push_back(' ');
-    i = k;
+// Writes a header value trimmed, every whitespace run (obs-fold included) folded to one space
+// (<= v.size() bytes). Throws on NUL/controls and on CR or LF outside an obs-fold.
+char* folded_to(char* p, std::string_view v, std::string_view name) {
+  const char* s = v.data();
+  const char* const e = s + v.size();
+  bool pending = false;  // whitespace seen since the last written character
+  bool any = false;
+  for (; s < e; ++s) {
+    const char c = *s;
+    if (!has(c, c_space | c_ctl)) {
+      if (pending && any) *p++ = ' ';
+      pending = false;
+      any = true;
+      *p++ = c;
+      continue;
+    }
+    if (c == '\n') {
+      if (s + 1 == e || (s[1] != ' ' && s[1] != '\t')) break;  // not an obs-fold
+    } else if (c == '\r') {
+      if (s + 1 == e || s[1] != '\n') break;
+    } else if (!has(c, c_space)) {
+      break;  // control character
+    }
+    pending = true;
   }
+  if (s != e)
+    throw invalid_field("headers", "the value of header " + std::string(name) +
+                                       " contains a control character, or a CR or LF outside an "
+                                       "obs-fold");
+  return p;
 }
 
 std::string_view trim(std::string_view v) noexcept {
@@ -237,10 +276,8 @@ void append_decimal(std::string& out, std::int64_t v) {
   out.append(p, static_cast<size_t>(e - p));
 }
 
-// "YYYYMMDDTHHMMSSZ" for a UTC time (Howard Hinnant's civil_from_days).
-void format_amz_date(std::chrono::system_clock::time_point when, std::string& out) {
-  const std::int64_t secs =
-      std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+// "YYYYMMDDTHHMMSSZ" for seconds since the epoch (Howard Hinnant's civil_from_days).
+void format_amz_date(std::int64_t secs, char (&b)[16]) {
   // 9999-12-31T23:59:59Z
   if (secs < 0 || secs > 253402300799) throw invalid_field("time", "signing time out of range");
   const std::int64_t days = secs / 86400;
@@ -254,7 +291,6 @@ void format_amz_date(std::chrono::system_clock::time_point when, std::string& ou
   const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char b[16];
   auto put2 = [](char* p, std::int64_t v) {
     p[0] = static_cast<char>('0' + v / 10);
     p[1] = static_cast<char>('0' + v % 10);
@@ -268,7 +304,6 @@ void format_amz_date(std::chrono::system_clock::time_point when, std::string& ou
   put2(b + 11, (sod / 60) % 60);
   put2(b + 13, sod % 60);
   b[15] = 'Z';
-  out.assign(b, sizeof b);
 }
 
 bool valid_scope_part(std::string_view s) noexcept {
@@ -287,17 +322,17 @@ bool valid_precomputed_hash(std::string_view h) noexcept {
   });
 }
 
-// Header value check: no NUL, and CR/LF only as part of an obs-fold (followed by SP or HT).
+// Header value check: no control character but HT, and CR/LF only inside an obs-fold.
 bool valid_header_value(std::string_view v) noexcept {
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
-    if (c == '\0') return false;
-    if (c == '\r') {
-      if (i + 1 < v.size() && v[i + 1] == '\n') continue;  // checked as '\n' next
-      return false;
-    }
+    if (!has(c, c_space | c_ctl)) continue;
     if (c == '\n') {
       if (i + 1 >= v.size() || (v[i + 1] != ' ' && v[i + 1] != '\t')) return false;
+    } else if (c == '\r') {
+      if (i + 1 >= v.size() || v[i + 1] != '\n') return false;
+    } else if (!has(c, c_space)) {
+      return false;
     }
   }
   return true;
@@ -333,8 +368,10 @@ struct workspace {
   md_ctx_ptr outer = new_md_ctx();
   std::string names;  // lower-cased header names
   std::string qbuf;   // encoded query keys and values
-  std::vector<header_entry> headers;
+  std::vector<header_entry> headers;  // grows, never shrinks; the count is kept aside
   std::vector<param_entry> params;
+  std::int64_t date_secs = -1;  // the second `date` was formatted for
+  char date[16] = {};
 };
 
 workspace& tls_workspace() {
@@ -343,19 +380,19 @@ workspace& tls_workspace() {
 }
 
 template <class T, class Less>
-void small_sort(std::vector<T>& v, Less less) {
-  if (v.size() > 24) {
-    std::sort(v.begin(), v.end(), less);
+void small_sort(T* first, T* last, Less less) {
+  if (last - first > 24) {
+    std::sort(first, last, less);  // `less` breaks ties, so no stability is needed
     return;
   }
-  for (size_t i = 1; i < v.size(); ++i) {
-    T x = v[i];
-    size_t j = i;
-    while (j > 0 && less(x, v[j - 1])) {
-      v[j] = v[j - 1];
+  for (T* i = first + (first != last ? 1 : 0); i < last; ++i) {  // insertion sort, stable
+    T x = *i;
+    T* j = i;
+    while (j > first && less(x, *(j - 1))) {
+      *j = *(j - 1);
       --j;
     }
-    v[j] = x;
+    *j = x;
   }
 }
 
@@ -486,7 +523,8 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
                   "sigv4: the access key id contains characters other than A-Z a-z 0-9 - _ . ~",
                   "credentials.access_key_id");
   if (!token.empty() && !valid_header_value(token))
-    throw error(MPADJUST_ECREDENTIALS, "sigv4: the session token contains a line break or NUL",
+    throw error(MPADJUST_ECREDENTIALS,
+                "sigv4: the session token contains a control character or line break",
                 "credentials.session_token");
   if (req.method.empty() || !std::all_of(req.method.begin(), req.method.end(),
                                          [](char c) { return has(c, c_tchar); }))
@@ -497,29 +535,42 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
   if (!target.path.empty() && target.path.front() != '/')
     throw invalid_field("target", "the path must start with '/'");
 
+  workspace& ws = tls_workspace();
+
   // ---- time and scope
-  format_amz_date(when, out.amz_date);
+  {
+    const std::int64_t secs =
+        std::chrono::floor<std::chrono::seconds>(when).time_since_epoch().count();
+    if (secs != ws.date_secs) {  // formatting is cached per thread for the current second
+      format_amz_date(secs, ws.date);
+      ws.date_secs = secs;
+    }
+    out.amz_date.assign(ws.date, sizeof ws.date);
+  }
   const std::string_view amz_date = out.amz_date;
   const std::string_view date8 = amz_date.substr(0, 8);
-  out.credential_scope.clear();
-  out.credential_scope.append(date8)
-      .append("/")
-      .append(cfg.region)
-      .append("/")
-      .append(cfg.service)
-      .append("/aws4_request");
+  {
+    constexpr std::string_view terminator = "/aws4_request";
+    out.credential_scope.resize(8 + 1 + cfg.region.size() + 1 + cfg.service.size() +
+                                terminator.size());
+    char* p = &out.credential_scope[0];
+    p = put(p, date8);
+    *p++ = '/';
+    p = put(p, cfg.region);
+    *p++ = '/';
+    p = put(p, cfg.service);
+    put(p, terminator);
+  }
 
   // ---- payload hash
   const bool content_header = !query_mode && cfg.payload != payload_mode::hash_body;
-  workspace& ws = tls_workspace();
   switch (cfg.payload) {
     case payload_mode::hash_body:
     case payload_mode::hash_body_signed_header: {
       unsigned char h[sha256_len];
-      char hex[2 * sha256_len];
       sha256(ws.hash.get(), req.body, h);
-      hex_lower(h, sha256_len, hex);
-      out.payload_hash.assign(hex, sizeof hex);
+      out.payload_hash.resize(2 * sha256_len);
+      put_hex(&out.payload_hash[0], h, sha256_len);
       break;
     }
     case payload_mode::unsigned_payload:
@@ -530,24 +581,27 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
       break;
   }
 
-  // ---- headers: validate, lower-case, drop unsigned ones, add ours
+  // ---- headers: validate names, lower-case them, drop unsigned ones, add ours
   size_t name_bytes = 0;
   for (size_t i = 0; i < req.header_count; ++i) name_bytes += req.headers[i].name.size();
-  ws.names.resize(name_bytes);  // never grows below, so views into it stay valid
-  ws.headers.clear();
+  if (ws.names.size() < name_bytes) ws.names.resize(name_bytes);  // never resized below
+  if (ws.headers.size() < req.header_count + 4) ws.headers.resize(req.header_count + 4);
+  header_entry* const hdr = ws.headers.data();
+  size_t nh = 0;
   char* np = ws.names.empty() ? nullptr : &ws.names[0];
   std::string_view host_header;
   bool have_host_header = false;
   for (size_t i = 0; i < req.header_count; ++i) {
     const header_view& h = req.headers[i];
-    if (h.name.empty() ||
-        !std::all_of(h.name.begin(), h.name.end(), [](char c) { return has(c, c_tchar); }))
-      throw invalid_field("headers", "invalid header name \"" + std::string(h.name.substr(0, 64)) +
-                                         "\" (must be an HTTP token)");
-    if (!valid_header_value(h.value))
-      throw invalid_field("headers", "the value of header " + std::string(h.name) +
-                                         " contains a NUL, CR or LF outside an obs-fold");
-    for (size_t k = 0; k < h.name.size(); ++k) np[k] = lower(h.name[k]);
+    if (h.name.empty()) throw invalid_field("headers", "empty header name");
+    for (size_t k = 0; k < h.name.size(); ++k) {
+      const char c = h.name[k];
+      if (!has(c, c_tchar))
+        throw invalid_field("headers", "invalid header name \"" +
+                                           std::string(h.name.substr(0, 64)) +
+                                           "\" (must be an HTTP token)");
+      np[k] = lower(c);
+    }
     const std::string_view lname(np, h.name.size());
     np += h.name.size();
     if (is_forbidden_header(lname))
@@ -560,9 +614,13 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
       host_header = trim(h.value);
       if (host_header.empty()) throw invalid_field("headers", "the Host header is empty");
     } else if (skipped(lname)) {
+      if (!valid_header_value(h.value))  // signed values are checked while folding
+        throw invalid_field("headers", "the value of header " + std::string(h.name) +
+                                           " contains a control character, or a CR or LF "
+                                           "outside an obs-fold");
       continue;
     }
-    ws.headers.push_back(header_entry{lname, h.value, i});
+    hdr[nh++] = header_entry{lname, h.value, i};
   }
   // Host: always signed; every source given must agree.
   std::string_view host = host_header;
@@ -578,168 +636,165 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
   if (host.empty())
     throw invalid_field("host", "no host to sign: give a Host header, signing_request::host or "
                                 "an absolute URL as target");
-  if (!have_host_header) ws.headers.push_back(header_entry{"host", host, req.header_count});
+  if (!have_host_header) hdr[nh++] = header_entry{"host", host, req.header_count};
   const bool sign_token = !token.empty() && !cfg.omit_session_token;
   if (!query_mode) {
-    ws.headers.push_back(header_entry{"x-amz-date", amz_date, req.header_count + 1});
-    if (sign_token)
-      ws.headers.push_back(header_entry{"x-amz-security-token", token, req.header_count + 2});
+    hdr[nh++] = header_entry{"x-amz-date", amz_date, req.header_count + 1};
+    if (sign_token) hdr[nh++] = header_entry{"x-amz-security-token", token, req.header_count + 2};
     if (content_header)
-      ws.headers.push_back(
-          header_entry{"x-amz-content-sha256", out.payload_hash, req.header_count + 3});
+      hdr[nh++] = header_entry{"x-amz-content-sha256", out.payload_hash, req.header_count + 3};
   }
-  small_sort(ws.headers, [](const header_entry& a, const header_entry& b) {
+  small_sort(hdr, hdr + nh, [](const header_entry& a, const header_entry& b) {
     const int c = a.name.compare(b.name);
     return c < 0 || (c == 0 && a.index < b.index);
   });
 
   // ---- signed headers
-  out.signed_headers.clear();
-  for (size_t i = 0; i < ws.headers.size(); ++i) {
-    if (i > 0 && ws.headers[i].name == ws.headers[i - 1].name) continue;
-    if (!out.signed_headers.empty()) out.signed_headers.push_back(';');
-    out.signed_headers.append(ws.headers[i].name);
+  {
+    size_t bound = 0;
+    for (size_t i = 0; i < nh; ++i) bound += hdr[i].name.size() + 1;
+    out.signed_headers.resize(bound);
+    char* const b = &out.signed_headers[0];
+    char* p = b;
+    for (size_t i = 0; i < nh; ++i) {
+      if (i > 0 && hdr[i].name == hdr[i - 1].name) continue;
+      if (p != b) *p++ = ';';
+      p = put(p, hdr[i].name);
+    }
+    out.signed_headers.resize(static_cast<size_t>(p - b));
   }
 
-  // ---- canonical request
-  std::string& cr = out.canonical_request;
-  cr.clear();
-  cr.append(req.method).push_back('\n');
-  append_canonical_uri(cr, target.path, cfg.normalize_path, cfg.double_encode_path);
-  cr.push_back('\n');
-
-  // Query: decode + re-encode every key and value, add ours in query mode, sort.
+  // ---- query: decode + re-encode every key and value, add ours in query mode, sort
   ws.qbuf.clear();
   ws.params.clear();
-  {
-    std::string_view q = target.query;
-    while (!q.empty()) {
-      const size_t amp = q.find('&');
-      const std::string_view piece = q.substr(0, amp);
-      q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-      if (piece.empty()) continue;
-      const size_t eq = piece.find('=');
-      param_entry p{};
-      p.key_off = ws.qbuf.size();
-      append_query_component(ws.qbuf, piece.substr(0, eq));
-      p.key_len = ws.qbuf.size() - p.key_off;
-      p.val_off = ws.qbuf.size();
-      if (eq != std::string_view::npos) append_query_component(ws.qbuf, piece.substr(eq + 1));
-      p.val_len = ws.qbuf.size() - p.val_off;
-      if (is_forbidden_param(std::string_view(ws.qbuf).substr(p.key_off, p.key_len)))
-        throw invalid_field("target", "query parameter " + ws.qbuf.substr(p.key_off, p.key_len) +
-                                          " is set by the signer; sign the unsigned request");
-      ws.params.push_back(p);
-    }
+  for (std::string_view q = target.query; !q.empty();) {
+    const size_t amp = q.find('&');
+    const std::string_view piece = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (piece.empty()) continue;
+    const size_t eq = piece.find('=');
+    param_entry p{};
+    p.key_off = ws.qbuf.size();
+    append_query_component(ws.qbuf, piece.substr(0, eq));
+    p.key_len = ws.qbuf.size() - p.key_off;
+    p.val_off = ws.qbuf.size();
+    if (eq != std::string_view::npos) append_query_component(ws.qbuf, piece.substr(eq + 1));
+    p.val_len = ws.qbuf.size() - p.val_off;
+    if (is_forbidden_param(std::string_view(ws.qbuf).substr(p.key_off, p.key_len)))
+      throw invalid_field("target", "query parameter " + ws.qbuf.substr(p.key_off, p.key_len) +
+                                        " is set by the signer; sign the unsigned request");
+    ws.params.push_back(p);
   }
   param_entry enc_cred{}, enc_signed{}, enc_token{};
   if (query_mode) {
-    auto add = [&ws](std::string_view key, std::string_view value, bool encode) {
+    // Appends key=value (value written by `write`) to qbuf; returns its entry.
+    auto add = [&ws](std::string_view key, auto&& write) {
       param_entry p{};
       p.key_off = ws.qbuf.size();
       ws.qbuf.append(key);
       p.key_len = key.size();
       p.val_off = ws.qbuf.size();
-      if (encode)
-        append_encoded(ws.qbuf, value, c_unreserved);
-      else
-        ws.qbuf.append(value);
+      write(ws.qbuf);
       p.val_len = ws.qbuf.size() - p.val_off;
       return p;
     };
-    ws.params.push_back(add("X-Amz-Algorithm", algorithm, false));
-    // Credential = <key id>/<scope>, encoded ('/' -> %2F).
-    {
-      param_entry p{};
-      p.key_off = ws.qbuf.size();
-      ws.qbuf.append("X-Amz-Credential");
-      p.key_len = ws.qbuf.size() - p.key_off;
-      p.val_off = ws.qbuf.size();
-      append_encoded(ws.qbuf, akid, c_unreserved);
-      ws.qbuf.append("%2F");
-      append_encoded(ws.qbuf, out.credential_scope, c_unreserved);
-      p.val_len = ws.qbuf.size() - p.val_off;
-      ws.params.push_back(p);
-      enc_cred = p;
-    }
-    ws.params.push_back(add("X-Amz-Date", amz_date, false));
-    {
-      param_entry p{};
-      p.key_off = ws.qbuf.size();
-      ws.qbuf.append("X-Amz-Expires");
-      p.key_len = ws.qbuf.size() - p.key_off;
-      p.val_off = ws.qbuf.size();
-      append_decimal(ws.qbuf, cfg.expires_seconds);
-      p.val_len = ws.qbuf.size() - p.val_off;
-      ws.params.push_back(p);
-    }
-    enc_signed = add("X-Amz-SignedHeaders", out.signed_headers, true);
+    ws.params.push_back(add("X-Amz-Algorithm", [](std::string& b) { b.append(algorithm); }));
+    enc_cred = add("X-Amz-Credential", [&](std::string& b) {  // <key id>/<scope>, encoded
+      append_encoded(b, akid, c_unreserved);
+      b.append("%2F");
+      append_encoded(b, out.credential_scope, c_unreserved);
+    });
+    ws.params.push_back(enc_cred);
+    ws.params.push_back(add("X-Amz-Date", [&](std::string& b) { b.append(amz_date); }));
+    ws.params.push_back(
+        add("X-Amz-Expires", [&](std::string& b) { append_decimal(b, cfg.expires_seconds); }));
+    enc_signed = add("X-Amz-SignedHeaders", [&](std::string& b) {
+      append_encoded(b, out.signed_headers, c_unreserved);
+    });
     ws.params.push_back(enc_signed);
     if (!token.empty()) {
-      enc_token = add("X-Amz-Security-Token", token, true);
+      enc_token = add("X-Amz-Security-Token",
+                      [&](std::string& b) { append_encoded(b, token, c_unreserved); });
       if (sign_token) ws.params.push_back(enc_token);
     }
   }
-  {
-    const std::string& qb = ws.qbuf;
-    small_sort(ws.params, [&qb](const param_entry& a, const param_entry& b) {
-      const int c = qb.compare(a.key_off, a.key_len, qb, b.key_off, b.key_len);
-      if (c != 0) return c < 0;
-      return qb.compare(a.val_off, a.val_len, qb, b.val_off, b.val_len) < 0;
-    });
-    for (size_t i = 0; i < ws.params.size(); ++i) {
-      const param_entry& p = ws.params[i];
-      if (i > 0) cr.push_back('&');
-      cr.append(qb, p.key_off, p.key_len).push_back('=');
-      cr.append(qb, p.val_off, p.val_len);
-    }
-  }
-  cr.push_back('\n');
+  const std::string& qb = ws.qbuf;
+  small_sort(ws.params.data(), ws.params.data() + ws.params.size(),
+             [&qb](const param_entry& a, const param_entry& b) {
+               const int c = qb.compare(a.key_off, a.key_len, qb, b.key_off, b.key_len);
+               if (c != 0) return c < 0;
+               return qb.compare(a.val_off, a.val_len, qb, b.val_off, b.val_len) < 0;
+             });
 
-  // Headers: "name:v1,v2\n" per name, values trimmed and folded.
-  for (size_t i = 0; i < ws.headers.size(); ++i) {
-    const header_entry& h = ws.headers[i];
-    if (i > 0 && h.name == ws.headers[i - 1].name) {
-      cr.back() = ',';
-    } else {
-      cr.append(h.name).push_back(':');
+  // ---- canonical request, written into one buffer sized to an upper bound
+  {
+    size_t bound = req.method.size() + 1 + 3 * target.path.size() + 3;
+    bound += qb.size() + 2 * ws.params.size() + 1;
+    for (size_t i = 0; i < nh; ++i) bound += hdr[i].name.size() + hdr[i].value.size() + 2;
+    bound += 1 + out.signed_headers.size() + 1 + out.payload_hash.size();
+    std::string& cr = out.canonical_request;
+    cr.resize(bound);
+    char* const b = &cr[0];
+    char* p = put(b, req.method);
+    *p++ = '\n';
+    p = canonical_uri_to(p, target.path, cfg.normalize_path, cfg.double_encode_path);
+    *p++ = '\n';
+    for (size_t i = 0; i < ws.params.size(); ++i) {
+      const param_entry& e = ws.params[i];
+      if (i > 0) *p++ = '&';
+      p = put(p, std::string_view(qb).substr(e.key_off, e.key_len));
+      *p++ = '=';
+      p = put(p, std::string_view(qb).substr(e.val_off, e.val_len));
     }
-    append_folded(cr, h.value);
-    cr.push_back('\n');
+    *p++ = '\n';
+    // Headers: "name:v1,v2\n" per name, values trimmed and folded.
+    for (size_t i = 0; i < nh; ++i) {
+      const header_entry& h = hdr[i];
+      if (i > 0 && h.name == hdr[i - 1].name) {
+        *(p - 1) = ',';
+      } else {
+        p = put(p, h.name);
+        *p++ = ':';
+      }
+      p = folded_to(p, h.value, h.name);
+      *p++ = '\n';
+    }
+    *p++ = '\n';
+    p = put(p, out.signed_headers);
+    *p++ = '\n';
+    p = put(p, out.payload_hash);
+    cr.resize(static_cast<size_t>(p - b));
   }
-  cr.push_back('\n');
-  cr.append(out.signed_headers).push_back('\n');
-  cr.append(out.payload_hash);
 
   // ---- string to sign
   {
     unsigned char h[sha256_len];
-    char hex[2 * sha256_len];
-    sha256(ws.hash.get(), cr, h);
-    hex_lower(h, sha256_len, hex);
+    sha256(ws.hash.get(), out.canonical_request, h);
     std::string& sts = out.string_to_sign;
-    sts.clear();
-    sts.append(algorithm).push_back('\n');
-    sts.append(amz_date).push_back('\n');
-    sts.append(out.credential_scope).push_back('\n');
-    sts.append(hex, sizeof hex);
+    sts.resize(algorithm.size() + 1 + amz_date.size() + 1 + out.credential_scope.size() + 1 +
+               2 * sha256_len);
+    char* p = put(&sts[0], algorithm);
+    *p++ = '\n';
+    p = put(p, amz_date);
+    *p++ = '\n';
+    p = put(p, out.credential_scope);
+    *p++ = '\n';
+    put_hex(p, h, sha256_len);
   }
 
   // ---- signature
   {
     cache.load(akid, secret, date8, ws.inner.get(), ws.outer.get());
     unsigned char mac[sha256_len];
-    char hex[2 * sha256_len];
     hmac_finish(ws.inner.get(), ws.outer.get(), out.string_to_sign, mac);
-    hex_lower(mac, sha256_len, hex);
-    out.signature.assign(hex, sizeof hex);
+    out.signature.resize(2 * sha256_len);
+    put_hex(&out.signature[0], mac, sha256_len);
   }
 
   // ---- what to send
   if (query_mode) {
     out.headers_to_add.clear();
     std::string& q = out.query;
-    const std::string& qb = ws.qbuf;
     q.clear();
     q.append(target.query);
     if (!q.empty()) q.push_back('&');
@@ -752,30 +807,38 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
     if (!token.empty())
       q.append("&X-Amz-Security-Token=").append(qb, enc_token.val_off, enc_token.val_len);
     q.append("&X-Amz-Signature=").append(out.signature);
-  } else {
-    out.query.clear();
-    const size_t n = 2 + (token.empty() ? 0 : 1) + (content_header ? 1 : 0);
-    out.headers_to_add.resize(n);
-    size_t k = 0;
-    if (!token.empty()) {
-      out.headers_to_add[k].name.assign("X-Amz-Security-Token");
-      out.headers_to_add[k++].value.assign(token.data(), token.size());
-    }
-    out.headers_to_add[k].name.assign("X-Amz-Date");
-    out.headers_to_add[k++].value.assign(amz_date.data(), amz_date.size());
-    if (content_header) {
-      out.headers_to_add[k].name.assign("x-amz-content-sha256");
-      out.headers_to_add[k++].value.assign(out.payload_hash);
-    }
-    http_header& auth = out.headers_to_add[k];
-    auth.name.assign("Authorization");
-    std::string& a = auth.value;
-    a.clear();
-    a.append(algorithm).append(" Credential=").append(akid).push_back('/');
-    a.append(out.credential_scope).append(", SignedHeaders=").append(out.signed_headers);
-    a.append(", Signature=").append(out.signature);
+    return;
   }
+  out.query.clear();
+  const size_t n = 2 + (token.empty() ? 0 : 1) + (content_header ? 1 : 0);
+  out.headers_to_add.resize(n);
+  size_t k = 0;
+  if (!token.empty()) {
+    out.headers_to_add[k].name.assign("X-Amz-Security-Token");
+    out.headers_to_add[k++].value.assign(token.data(), token.size());
+  }
+  out.headers_to_add[k].name.assign("X-Amz-Date");
+  out.headers_to_add[k++].value.assign(amz_date.data(), amz_date.size());
+  if (content_header) {
+    out.headers_to_add[k].name.assign("x-amz-content-sha256");
+    out.headers_to_add[k++].value.assign(out.payload_hash);
+  }
+  http_header& auth = out.headers_to_add[k];
+  auth.name.assign("Authorization");
+  constexpr std::string_view c1 = " Credential=", c2 = ", SignedHeaders=", c3 = ", Signature=";
+  auth.value.resize(algorithm.size() + c1.size() + akid.size() + 1 + out.credential_scope.size() +
+                    c2.size() + out.signed_headers.size() + c3.size() + out.signature.size());
+  char* p = put(&auth.value[0], algorithm);
+  p = put(p, c1);
+  p = put(p, akid);
+  *p++ = '/';
+  p = put(p, out.credential_scope);
+  p = put(p, c2);
+  p = put(p, out.signed_headers);
+  p = put(p, c3);
+  put(p, out.signature);
 }
+
 
 // ---------------------------------------------------------------- redaction
 
