@@ -36,6 +36,23 @@ void derive_signing_key(std::string_view secret, std::string_view date8, std::st
 key_cache::key_cache(std::string region, std::string service)
     : region_(std::move(region)), service_(std::move(service)) {}
 
+namespace {
+// Constant-time equality of two equal-length buffers: no early exit, word-wise (the hot path
+// compares the secret on every signature; CRYPTO_memcmp works byte by byte).
+bool ct_equal(const char* a, const char* b, size_t n) noexcept {
+  std::uint64_t acc = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    acc |= x ^ y;
+  }
+  for (; i < n; ++i) acc |= static_cast<std::uint64_t>(static_cast<unsigned char>(a[i] ^ b[i]));
+  return acc == 0;
+}
+}  // namespace
+
 bool key_cache::matches(const entry& e, std::string_view access_key_id, std::string_view secret,
                         std::string_view date8) const noexcept {
   if (!e.used || std::memcmp(e.date, date8.data(), sizeof e.date) != 0 ||
@@ -43,7 +60,7 @@ bool key_cache::matches(const entry& e, std::string_view access_key_id, std::str
     return false;
   const std::string_view s = e.secret.reveal();
   // Constant time in the secret's content (its length is not secret).
-  return s.size() == secret.size() && CRYPTO_memcmp(s.data(), secret.data(), s.size()) == 0;
+  return s.size() == secret.size() && ct_equal(s.data(), secret.data(), s.size());
 }
 
 void key_cache::load(std::string_view access_key_id, std::string_view secret,

@@ -22,7 +22,7 @@ void derive_signing_key(std::string_view secret, std::string_view date8, std::st
 // The cache keeps, per (access key id, secret, scope date), the precomputed HMAC states of the
 // signing key (for one region/service, those of the owning signer). A lookup copies them into
 // the caller's contexts under the mutex, so entries can be evicted at any time; misses derive
-// outside the lock. The secret is compared with CRYPTO_memcmp. Evicted or destroyed entries
+// outside the lock. The secret is compared in constant time. Evicted or destroyed entries
 // wipe their secret copy and key states.
 class key_cache {
  public:

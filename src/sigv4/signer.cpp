@@ -226,35 +226,68 @@ char* canonical_uri_to(char* p, std::string_view path, bool normalize, bool doub
   return p;
 }
 
-// Writes a header value trimmed, every whitespace run (obs-fold included) folded to one space
-// (<= v.size() bytes). Throws on NUL/controls and on CR or LF outside an obs-fold.
-char* folded_to(char* p, std::string_view v, std::string_view name) {
-  const char* s = v.data();
-  const char* const e = s + v.size();
-  bool pending = false;  // whitespace seen since the last written character
-  bool any = false;
+// True when any of the 8 bytes of w is below 0x21 (space or control) or is DEL (0x7f): the
+// classic "hasless"/"haszero" word tricks (exact as a yes/no answer).
+inline bool any_special8(std::uint64_t w) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  const std::uint64_t lt = (w - ones * 0x21) & ~w & highs;
+  const std::uint64_t x = w ^ (ones * 0x7f);
+  const std::uint64_t del = (x - ones) & ~x & highs;
+  return (lt | del) != 0;
+}
+
+[[noreturn]] void bad_header_value(std::string_view name) {
+  throw invalid_field("headers", "the value of header " + std::string(name) +
+                                     " contains a control character, or a CR or LF outside an "
+                                     "obs-fold");
+}
+
+// Checks a whitespace run [s, e) of a header value ending at `end`: only SP HT VT FF, and CR LF
+// or LF only as an obs-fold (followed by SP or HT). Returns e.
+const char* check_space_run(const char* s, const char* e, const char* end, std::string_view name) {
   for (; s < e; ++s) {
     const char c = *s;
-    if (!has(c, c_space | c_ctl)) {
-      if (pending && any) *p++ = ' ';
-      pending = false;
-      any = true;
-      *p++ = c;
+    if (c == '\n') {
+      if (s + 1 == end || (s[1] != ' ' && s[1] != '\t')) bad_header_value(name);
+    } else if (c == '\r') {
+      if (s + 1 == end || s[1] != '\n') bad_header_value(name);
+    } else if (!has(c, c_space)) {
+      bad_header_value(name);
+    }
+  }
+  return e;
+}
+
+// Writes a header value trimmed, every whitespace run (obs-fold included) folded to one space
+// (<= v.size() bytes). Throws on control characters and on CR or LF outside an obs-fold.
+char* folded_to(char* p, std::string_view v, std::string_view name) {
+  const char* s = v.data();
+  const char* const end = s + v.size();
+  const char* e = end;
+  while (s < e && has(*s, c_space | c_ctl)) ++s;
+  check_space_run(v.data(), s, end, name);
+  while (e > s && has(*(e - 1), c_space | c_ctl)) --e;
+  check_space_run(e, end, end, name);
+  while (s < e) {
+    if (e - s >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s, 8);
+      if (!any_special8(w)) {
+        std::memcpy(p, s, 8);
+        p += 8;
+        s += 8;
+        continue;
+      }
+    }
+    if (!has(*s, c_space | c_ctl)) {
+      *p++ = *s++;
       continue;
     }
-    if (c == '\n') {
-      if (s + 1 == e || (s[1] != ' ' && s[1] != '\t')) break;  // not an obs-fold
-    } else if (c == '\r') {
-      if (s + 1 == e || s[1] != '\n') break;
-    } else if (!has(c, c_space)) {
-      break;  // control character
-    }
-    pending = true;
+    const char* r = s;
+    while (r < e && has(*r, c_space | c_ctl)) ++r;
+    s = check_space_run(s, r, end, name);
+    *p++ = ' ';
   }
-  if (s != e)
-    throw invalid_field("headers", "the value of header " + std::string(name) +
-                                       " contains a control character, or a CR or LF outside an "
-                                       "obs-fold");
   return p;
 }
 
@@ -444,15 +477,18 @@ struct signer::impl {
     for (const std::string& h : config.unsigned_headers) {
       std::string l(h);
       std::transform(l.begin(), l.end(), l.begin(), lower);
+      if (!l.empty()) skip_first[static_cast<unsigned char>(l[0])] = true;
       skip.push_back(std::move(l));
     }
   }
   signing_config config;
   std::vector<std::string> skip;  // lower-cased unsigned_headers
+  bool skip_first[256] = {};      // first characters of `skip`: a quick reject
   std::atomic<std::int64_t> skew_seconds{0};
   key_cache cache;
 
   bool skipped(std::string_view lname) const noexcept {
+    if (!skip_first[static_cast<unsigned char>(lname[0])]) return false;
     for (const std::string& s : skip)
       if (s == lname) return true;
     return false;
