@@ -14,6 +14,7 @@
 #include <mpadjust/http.hpp>
 
 #include "http/global.hpp"
+#include "http/response_parser.hpp"
 #include "http/url.hpp"
 #include "http/user_agent.hpp"
 
@@ -45,12 +46,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   for (size_t i = 0; i < a.size(); ++i)
     if (lower(a[i]) != lower(b[i])) return false;
   return true;
-}
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // What the callbacks of one send() share. Callbacks never throw: they record the exception
@@ -92,49 +87,10 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) n
   auto* st = static_cast<call_state*>(user);
   const size_t n = size * count;
   try {
-    std::string_view line(data, n);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    http_response& r = *st->response;
-    if (line.size() >= 5 && line.compare(0, 5, "HTTP/") == 0) {
-      // A new response (after 100-continue, a proxy CONNECT, ...): start over.
-      r.headers.clear();
-      r.status = 0;
-      const size_t sp = line.find(' ');
-      if (sp != std::string_view::npos && line.size() >= sp + 4) {
-        int code = 0;
-        for (size_t i = sp + 1; i < sp + 4; ++i) {
-          if (line[i] < '0' || line[i] > '9') { code = 0; break; }
-          code = code * 10 + (line[i] - '0');
-        }
-        r.status = code;
-      }
-      return n;
+    if (!detail::feed_header_line(*st->response, std::string_view(data, n), st->max_bytes, st->body_expected)) {
+      st->too_large = true;  // refused from Content-Length, before any of the body arrives
+      return write_abort;
     }
-    if (line.empty()) return n;  // end of a header block
-    if ((line.front() == ' ' || line.front() == '\t')) {  // obs-fold continuation
-      if (!r.headers.empty()) {
-        r.headers.back().value += ' ';
-        r.headers.back().value += std::string(trim(line));
-      }
-      return n;
-    }
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return n;  // not a header; ignore
-    http_header h{std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))};
-    if (st->body_expected && r.status >= 200 && iequals(h.name, "content-length")) {
-      // Refuse early what will not fit, before any of the body arrives.
-      unsigned long long len = 0;
-      bool ok = !h.value.empty();
-      for (char c : h.value) {
-        if (c < '0' || c > '9' || len > (~0ull) / 10 - 10) { ok = false; break; }
-        len = len * 10 + static_cast<unsigned>(c - '0');
-      }
-      if (ok && len > st->max_bytes) {
-        st->too_large = true;
-        return write_abort;
-      }
-    }
-    r.headers.push_back(std::move(h));
     return n;
   } catch (...) {
     st->error = std::current_exception();

@@ -23,6 +23,7 @@
 #include <mpadjust/http.hpp>
 
 #include "http/global.hpp"
+#include "http/response_parser.hpp"
 #include "http/url.hpp"
 #include "http/user_agent.hpp"
 
@@ -56,6 +57,49 @@ TEST_CASE("http: response header lookup is case-insensitive and returns the firs
   CHECK(*r.header("content-type") == "application/x-amz-json-1.0");
   CHECK_FALSE(r.header("content-length"));
   CHECK_FALSE(r.header("content-typ"));
+}
+
+TEST_CASE("http: response header lines: HTTP/1.1 and HTTP/2 status, interim responses, folding") {
+  using detail::feed_header_line;
+  http_response r;
+  // A proxy CONNECT answer, then 100 Continue, then the final HTTP/1.1 response.
+  for (const char* line : {"HTTP/1.1 200 Connection established\r\n", "Proxy-Agent: p\r\n", "\r\n",
+                           "HTTP/1.1 100 Continue\r\n", "X-Interim: 1\r\n", "\r\n",
+                           "HTTP/1.1 404 Not Found\r\n", "x-amzn-RequestId: r1\r\n",
+                           "X-Folded: a\r\n", " b\r\n", "\tc\r\n", "Empty:\r\n", "no colon here\r\n",
+                           "Content-Length: 5\r\n", "\r\n"}) {
+    CHECK(feed_header_line(r, line, 100, true));
+  }
+  CHECK(r.status == 404);
+  REQUIRE(r.headers.size() == 4);
+  CHECK(r.headers[0].name == "x-amzn-RequestId");
+  CHECK(*r.header("X-AMZN-REQUESTID") == "r1");
+  CHECK(*r.header("x-folded") == "a b c");
+  CHECK(r.header("empty")->empty());
+  CHECK_FALSE(r.header("x-interim"));
+  CHECK_FALSE(r.header("proxy-agent"));
+
+  http_response h2;
+  CHECK(feed_header_line(h2, "HTTP/2 200 \r\n", 100, true));
+  CHECK(feed_header_line(h2, "content-type: application/x-amz-json-1.0\r\n", 100, true));
+  CHECK(h2.status == 200);
+  CHECK(*h2.header("Content-Type") == "application/x-amz-json-1.0");
+  http_response h2b;
+  CHECK(feed_header_line(h2b, "HTTP/2 503", 100, true));
+  CHECK(h2b.status == 503);
+
+  // Content-Length above the cap refuses a final response, not an interim one or a HEAD answer.
+  http_response big;
+  CHECK(feed_header_line(big, "HTTP/1.1 200 OK\r\n", 100, true));
+  CHECK(feed_header_line(big, "Content-Length: 100\r\n", 100, true));
+  CHECK_FALSE(feed_header_line(big, "Content-Length: 101\r\n", 100, true));
+  CHECK_FALSE(feed_header_line(big, "content-length: 99999999999999999999999\r\n", 100, true));
+  http_response head;
+  CHECK(feed_header_line(head, "HTTP/1.1 200 OK\r\n", 100, false));
+  CHECK(feed_header_line(head, "Content-Length: 1000000\r\n", 100, false));
+  http_response interim;
+  CHECK(feed_header_line(interim, "HTTP/1.1 100 Continue\r\n", 100, true));
+  CHECK(feed_header_line(interim, "Content-Length: 1000000\r\n", 100, true));
 }
 
 TEST_CASE("http: loopback detection") {
