@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -252,13 +253,22 @@ struct progress {
 };
 
 struct submit_options {
-  // Called after each call (from the submitting thread); return false to stop early.
+  // Called once before the first call and after each call, from one thread at a time (a worker
+  // thread when concurrency > 1); return false to stop early (entries not yet sent stay
+  // not_sent and unjournaled).
   std::function<bool(const progress&)> on_progress;
-  // Parallel calls for bulk plans; each worker uses its own client from make_client.
+  // Parallel calls for bulk plans: `concurrency` workers share a queue of calls; the first uses
+  // the client passed to submit(), each other its own client from make_client (required for
+  // concurrency > 1, else submit runs sequentially). Throttling is retried by each client.
   unsigned concurrency = 1;
   std::function<std::unique_ptr<client>()> make_client;
   // Re-send entries the journal shows as rejected (default: report them, do not re-send).
   bool retry_rejected = false;
+  // Before sending, check entries that were never sent against the live invoices
+  // (ListAgreementInvoiceLineItems): throws plan_error and sends nothing when an invoice's
+  // maximum has fallen below what the plan still has to send. In-doubt entries are not
+  // re-checked (their own earlier attempt may have lowered the maximum).
+  bool recheck = true;
 };
 
 // Sends the plan. Reads the journal first: confirmed entries are skipped, in-doubt ones are
