@@ -84,7 +84,7 @@ class Simulator:
         if key in self._clients:
             return self._clients[key]
         session = botocore.session.get_session()
-        cfg = Config(retries={"max_attempts": retries + 1, "mode": "standard"},
+        cfg = Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
                      connect_timeout=5, read_timeout=30, **config)
         client = session.create_client(
             "marketplace-agreement", region_name="us-east-1", endpoint_url=self.endpoint,
