@@ -17,12 +17,21 @@ echo "shared: $cc consumer.c $flags"
 # shellcheck disable=SC2086
 $cc -std=c99 -Wall -Wextra -Werror -DEXPECTED_VERSION="\"$version\"" -o "$work/consumer_shared" "$src" $flags
 LD_LIBRARY_PATH="$prefix/$libdir" "$work/consumer_shared"
-if ldd "$work/consumer_shared" | grep -q "libmpadjust.so.1 => $prefix"; then :; else
-  echo "consumer_shared does not load libmpadjust.so.1 from $prefix:" >&2; ldd "$work/consumer_shared" >&2; exit 1
+if LD_LIBRARY_PATH="$prefix/$libdir" ldd "$work/consumer_shared" | grep -q "libmpadjust.so.1 => $prefix/"; then :; else
+  echo "consumer_shared does not load libmpadjust.so.1 (its SONAME) from $prefix:" >&2
+  LD_LIBRARY_PATH="$prefix/$libdir" ldd "$work/consumer_shared" >&2; exit 1
 fi
 
-# Static: the archive by name, everything else from --static --libs.
-static_flags=$(pkg-config --static --libs mpadjust | sed 's/-lmpadjust\b/-l:libmpadjust.a/')
+# Static: the archive by name, plus what mpadjust.pc itself lists as private (Libs.private and
+# the Requires.private modules). The modules are linked as the system ships them (shared):
+# Debian's libcurl .pc lists static dependencies whose archives are not installed.
+reqs=$(pkg-config --print-requires-private mpadjust | awk '{print $1}' | tr '\n' ' ')
+all_static=$(pkg-config --static --libs mpadjust)
+deps_static=$(pkg-config --static --libs $reqs)
+own_private=$(for t in $all_static; do
+  case " $deps_static " in *" $t "*) ;; *) printf '%s ' "$t" ;; esac
+done | sed 's/-lmpadjust\b/-l:libmpadjust.a/')
+static_flags="$own_private $(pkg-config --libs $reqs)"
 echo "static: $cc consumer.c $(pkg-config --cflags mpadjust) $static_flags"
 # shellcheck disable=SC2086
 $cc -std=c99 -Wall -Wextra -Werror -DEXPECTED_VERSION="\"$version\"" -o "$work/consumer_static" "$src" \
