@@ -531,7 +531,9 @@ def main(argv=None):
             with open(tmp, "w", encoding="utf-8") as f:
                 json.dump(sim.state.dump(), f, indent=1)
             os.replace(tmp, sim.state_out)
-    return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip tearing down a large heap object by object
 
 
 if __name__ == "__main__":

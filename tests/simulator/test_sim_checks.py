@@ -5,7 +5,7 @@ import re
 
 import simfixture
 import simraw
-from conftest import A_HAPPY, INV_HAPPY
+from seedids import A_HAPPY, INV_HAPPY
 
 NS = "com.amazonaws.marketplaceagreement#"
 CORAL = "com.amazon.coral.service#"

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError, ConnectionClosedError, EndpointConn
 
 import simfixture
 import simraw
-from conftest import A_HAPPY, INV_HAPPY
+from seedids import A_HAPPY, INV_HAPPY
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DESCRIBE = {"agreementId": A_HAPPY}

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import (A_CANCELLED_EUR, A_EUR, A_EXPIRED, A_HAPPY, A_JPY, A_OTHER_SELLER,
+from seedids import (A_CANCELLED_EUR, A_EUR, A_EXPIRED, A_HAPPY, A_JPY, A_OTHER_SELLER,
                       A_SECOND, AMBIGUOUS_BUYER, INV_CREDIT_MEMO, INV_EUR_CANCELLED, INV_FAILS,
                       INV_HAPPY, INV_JPY, INV_PARTLY_REFUNDED)
 import simfixture
