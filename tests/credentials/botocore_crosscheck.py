@@ -31,13 +31,12 @@ def botocore_view(config, creds):
         return "parse error"
 
 
-def ours(config, creds):
-    r = subprocess.run([DUMP, config, creds], capture_output=True, text=True)
-    if r.returncode == 2:
-        return "parse error"
-    if r.returncode != 0:
-        return "failure: " + r.stderr
-    return json.loads(r.stdout)
+def ours(pairs):
+    args = [p for pair in pairs for p in pair]
+    r = subprocess.run([DUMP] + args, capture_output=True, text=True, check=True)
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(pairs), r.stdout
+    return [line if not line.startswith("{") else json.loads(line) for line in lines]
 
 
 FIXED = [
@@ -55,6 +54,7 @@ FIXED = [
     ("[default]\ns3 =\n  novalue\n", ""),
     ("", "[x]\n=v\n"),
 ]
+
 
 HEADERS = ["[default]", "[profile {n}]", "[profile  {n}]", "[ profile {n} ]", "[profile {n}] # c ]x",
            "[profile \"{n} f\"]", "[profile {n} h]", "[profile{n}]", "[services {n}]", "[DEFAULT]", "[{n}]",
@@ -91,13 +91,18 @@ def main():
     cases = FIXED + [(generated(rng), generated(rng)) for _ in range(2000)]
     failures = 0
     with tempfile.TemporaryDirectory() as d:
-        config, creds = os.path.join(d, "config"), os.path.join(d, "credentials")
+        pairs = []
         for i, (c, k) in enumerate(cases):
-            with open(config, "w", newline="") as f:
-                f.write(c)
-            with open(creds, "w", newline="") as f:
-                f.write(k)
-            want, got = botocore_view(config, creds), ours(config, creds)
+            pair = (os.path.join(d, "config%d" % i), os.path.join(d, "credentials%d" % i))
+            for path, text in zip(pair, (c, k)):
+                with open(path, "w", newline="") as f:
+                    f.write(text)
+            pairs.append(pair)
+        got_all = []
+        for start in range(0, len(pairs), 200):  # keep command lines short
+            got_all += ours(pairs[start:start + 200])
+        for i, ((c, k), pair, got) in enumerate(zip(cases, pairs, got_all)):
+            want = botocore_view(*pair)
             if want != got:
                 failures += 1
                 if failures <= 5:

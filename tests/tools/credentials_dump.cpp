@@ -1,6 +1,7 @@
-// credentials_dump CONFIG CREDENTIALS: prints the merged profiles of the two shared files as
-// JSON ({"profiles": {name: {key: value | {sub: value}}}}), the shape botocore's
-// session.full_config has, for tests/credentials/botocore_crosscheck.py. Exit 2 on a parse error.
+// credentials_dump CONFIG CREDENTIALS [CONFIG CREDENTIALS ...]: for each pair, one line with the
+// merged profiles of the two shared files as JSON ({"profiles": {name: {key: value | {sub: value}}}},
+// the shape of botocore's session.full_config), or "parse error" / "error: ..." for
+// tests/credentials/botocore_crosscheck.py.
 #include <cstdio>
 #include <string>
 
@@ -9,13 +10,8 @@
 
 #include <mpadjust/credentials.hpp>
 
-int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: credentials_dump CONFIG CREDENTIALS\n");
-    return 64;
-  }
+static void dump(const std::string& config, const std::string& creds) {
   mpadjust::environment env;
-  const std::string config = argv[1], creds = argv[2];
   env.get = [&](std::string_view name) -> std::optional<std::string> {
     if (name == "AWS_CONFIG_FILE") return config;
     if (name == "AWS_SHARED_CREDENTIALS_FILE") return creds;
@@ -51,9 +47,17 @@ int main(int argc, char** argv) {
     w.EndObject();
     w.EndObject();
     std::printf("%s\n", out.GetString());
-    return 0;
   } catch (const mpadjust::error& e) {
-    std::fprintf(stderr, "%s\n", e.what());
-    return e.status() == MPADJUST_EPARSE ? 2 : 1;
+    if (e.status() == MPADJUST_EPARSE) std::printf("parse error\n");
+    else std::printf("error: %s\n", e.what());
   }
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3 || argc % 2 != 1) {
+    std::fprintf(stderr, "usage: credentials_dump CONFIG CREDENTIALS [CONFIG CREDENTIALS ...]\n");
+    return 64;
+  }
+  for (int i = 1; i + 1 < argc; i += 2) dump(argv[i], argv[i + 1]);
+  return 0;
 }
