@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -14,6 +15,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -278,6 +281,109 @@ TEST_CASE("capi: a secret never appears in an error message") {
   const std::string msg = mpadjust_last_error_message();
   CHECK(msg.find("SUPERSECRET") == std::string::npos);
   CHECK(c == nullptr);
+}
+
+namespace {
+
+// Sets an environment variable for the scope of one test, restoring the previous value.
+class scoped_env {
+ public:
+  scoped_env(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+    if (value != nullptr) ::setenv(name, value, 1); else ::unsetenv(name);
+  }
+  ~scoped_env() {
+    if (had_) ::setenv(name_.c_str(), old_.c_str(), 1); else ::unsetenv(name_.c_str());
+  }
+  scoped_env(const scoped_env&) = delete;
+  scoped_env& operator=(const scoped_env&) = delete;
+
+ private:
+  std::string name_, old_;
+  bool had_ = false;
+};
+
+std::string temp_path(const std::string& leaf) {
+  const char* dir = std::getenv("TMPDIR");
+  return std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") + "/mpadjust-capi-" +
+         std::to_string(static_cast<long long>(::getpid())) + "-" + leaf;
+}
+
+std::string key_of(const mpadjust_credentials* c, mpadjust_status* status) {
+  mpadjust_buf b = MPADJUST_BUF_INIT;
+  *status = mpadjust_credentials_access_key_id(&b, c);
+  std::string s = b.ptr != nullptr ? std::string(b.ptr, b.size) : std::string();
+  mpadjust_buf_dispose(&b);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("capi: profile and default-chain credentials read the shared files lazily") {
+  const std::string creds_file = temp_path("credentials");
+  const std::string config_file = temp_path("config");
+  {
+    std::ofstream f(creds_file);
+    f << "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n"
+         "[work]\naws_access_key_id = AKIDWORK\naws_secret_access_key = s2\n";
+  }
+  { std::ofstream f(config_file); }
+  scoped_env e1("AWS_SHARED_CREDENTIALS_FILE", creds_file.c_str());
+  scoped_env e2("AWS_CONFIG_FILE", config_file.c_str());
+  scoped_env e3("AWS_PROFILE", nullptr);
+  scoped_env e4("AWS_DEFAULT_PROFILE", nullptr);
+  scoped_env e5("AWS_SESSION_TOKEN", nullptr);
+  scoped_env e6("AWS_SECURITY_TOKEN", nullptr);
+  scoped_env e7("AWS_CREDENTIAL_EXPIRATION", nullptr);
+  mpadjust_status st = MPADJUST_EINTERNAL;
+
+  {
+    scoped_env a("AWS_ACCESS_KEY_ID", nullptr);
+    scoped_env b("AWS_SECRET_ACCESS_KEY", nullptr);
+    creds_owner work;
+    REQUIRE(mpadjust_credentials_new_profile(&work.p, "work") == MPADJUST_OK);
+    CHECK(key_of(work.p, &st) == "AKIDWORK");
+    CHECK(st == MPADJUST_OK);
+
+    creds_owner dflt;
+    REQUIRE(mpadjust_credentials_new_default(&dflt.p, nullptr) == MPADJUST_OK);
+    CHECK(key_of(dflt.p, &st) == "AKIDDEFAULT");
+    CHECK(st == MPADJUST_OK);
+
+    // A missing profile is found out when credentials are first needed.
+    creds_owner missing;
+    REQUIRE(mpadjust_credentials_new_profile(&missing.p, "no-such-profile") == MPADJUST_OK);
+    CHECK(key_of(missing.p, &st).empty());
+    CHECK(st == MPADJUST_ECREDENTIALS);
+    CHECK(std::string(mpadjust_last_error_message()).find("no-such-profile") != std::string::npos);
+    signer_owner signer;
+    REQUIRE(mpadjust_signer_new(&signer.p, "us-east-1", "service", nullptr) == MPADJUST_OK);
+    mpadjust_header h = {"Host", "example.amazonaws.com"};
+    mpadjust_signed_request* r = nullptr;
+    CHECK(mpadjust_signer_sign(&r, signer.p, missing.p, "GET", "/", &h, 1, nullptr, 0, 0) == MPADJUST_ECREDENTIALS);
+    CHECK(r == nullptr);
+  }
+  {
+    // The environment comes first in the default chain, unless a profile is named.
+    scoped_env a("AWS_ACCESS_KEY_ID", "AKIDENV");
+    scoped_env b("AWS_SECRET_ACCESS_KEY", "s3");
+    creds_owner dflt;
+    REQUIRE(mpadjust_credentials_new_default(&dflt.p, nullptr) == MPADJUST_OK);
+    CHECK(key_of(dflt.p, &st) == "AKIDENV");
+    creds_owner named;
+    REQUIRE(mpadjust_credentials_new_default(&named.p, "work") == MPADJUST_OK);
+    CHECK(key_of(named.p, &st) == "AKIDWORK");
+  }
+  creds_owner bad;
+  CHECK(mpadjust_credentials_new_profile(&bad.p, nullptr) == MPADJUST_EINVALID);
+  CHECK(mpadjust_credentials_new_profile(&bad.p, "") == MPADJUST_EINVALID);
+  CHECK(mpadjust_credentials_new_default(&bad.p, "") == MPADJUST_EINVALID);
+  CHECK(mpadjust_credentials_new_default(nullptr, nullptr) == MPADJUST_EINVALID);
+  CHECK(bad.p == nullptr);
+  std::remove(creds_file.c_str());
+  std::remove(config_file.c_str());
 }
 
 // ------------------------------------------------------------------ option structs
