@@ -146,9 +146,9 @@ MPADJUST_API mpadjust_status mpadjust_signer_options_init(mpadjust_signer_option
     if (struct_size < MPADJUST_SIGNER_OPTIONS_MIN_SIZE)
       throw mpadjust::invalid_field("struct_size", "is " + std::to_string(struct_size) +
                                                        ", below the smallest layout; pass sizeof");
-    // Zero only what the caller has (an older caller's struct is smaller than ours).
-    std::memset(static_cast<void*>(opts), 0,
-                struct_size < sizeof(mpadjust_signer_options) ? struct_size : sizeof(mpadjust_signer_options));
+    // The caller's struct is struct_size bytes: smaller than ours (an older header) or larger
+    // (a newer one, whose extra knobs must read as zero for this library to accept them).
+    std::memset(static_cast<void*>(opts), 0, struct_size);
     opts->struct_size = struct_size;
   });
 }

@@ -264,7 +264,7 @@ typedef struct mpadjust_signer_options {
 
 /*
  * Sets `opts` to the defaults for a struct of `struct_size` bytes (pass
- * sizeof(mpadjust_signer_options)): zeroes it and sets struct_size. For bindings that cannot
+ * sizeof(mpadjust_signer_options)): zeroes all struct_size bytes and sets struct_size. For bindings that cannot
  * use MPADJUST_SIGNER_OPTIONS_INIT.
  * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL opts, or struct_size below
  * MPADJUST_SIGNER_OPTIONS_MIN_SIZE). Thread rule: `opts` is the caller's.

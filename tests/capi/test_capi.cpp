@@ -425,19 +425,34 @@ TEST_CASE("capi: an older, smaller struct_size is accepted and its missing field
 }
 
 TEST_CASE("capi: a larger struct_size is accepted only with a zero tail") {
-  struct newer_options {
-    mpadjust_signer_options known;
-    std::uint64_t future_knob;
+  // A caller built against a newer header: its struct has a knob this library does not know.
+  // One byte buffer holds it, so the compiler sees the whole struct escape into each call.
+  constexpr size_t known = sizeof(mpadjust_signer_options);
+  constexpr size_t newer = known + sizeof(std::uint64_t);
+  alignas(mpadjust_signer_options) unsigned char raw[newer];
+  auto* opts = reinterpret_cast<mpadjust_signer_options*>(raw);
+  const auto tail_is_zero = [&] {
+    for (size_t i = known; i < newer; ++i)
+      if (raw[i] != 0) return false;
+    return true;
   };
-  newer_options n;
-  std::memset(&n, 0, sizeof n);
-  n.known.struct_size = sizeof n;
-  signer_owner ok;
-  CHECK(mpadjust_signer_new(&ok.p, "us-east-1", "service", &n.known) == MPADJUST_OK);
 
-  n.future_knob = 1;
+  std::memset(raw, 0, sizeof raw);
+  opts->struct_size = newer;
+  signer_owner ok;
+  CHECK(mpadjust_signer_new(&ok.p, "us-east-1", "service", opts) == MPADJUST_OK);
+
+  // options_init zeroes the whole (newer, larger) struct the caller declares.
+  std::memset(raw, 0xCD, sizeof raw);
+  REQUIRE(mpadjust_signer_options_init(opts, newer) == MPADJUST_OK);
+  CHECK(opts->struct_size == newer);
+  CHECK(tail_is_zero());
+  signer_owner ok2;
+  CHECK(mpadjust_signer_new(&ok2.p, "us-east-1", "service", opts) == MPADJUST_OK);
+
+  raw[newer - 1] = 1;  // the newer knob set: this library cannot honour it
   signer_owner bad;
-  CHECK(mpadjust_signer_new(&bad.p, "us-east-1", "service", &n.known) == MPADJUST_EINVALID);
+  CHECK(mpadjust_signer_new(&bad.p, "us-east-1", "service", opts) == MPADJUST_EINVALID);
   CHECK(bad.p == nullptr);
   CHECK(std::string(mpadjust_last_error_message()).find("struct_size") != std::string::npos);
 }
