@@ -66,10 +66,13 @@ bool key_cache::matches(const entry& e, std::string_view access_key_id, std::str
 void key_cache::load(std::string_view access_key_id, std::string_view secret,
                      std::string_view date8, EVP_MD_CTX* inner, EVP_MD_CTX* outer) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::shared_lock<std::shared_mutex> lock(mu_);
     for (entry& e : entries_) {
       if (matches(e, access_key_id, secret, date8)) {
-        e.last_use = ++tick_;
+        // Stamp only when not already the most recent entry: no shared write in steady state.
+        if (e.last_use.load(std::memory_order_relaxed) != tick_.load(std::memory_order_relaxed))
+          e.last_use.store(tick_.fetch_add(1, std::memory_order_relaxed) + 1,
+                           std::memory_order_relaxed);
         if (EVP_MD_CTX_copy_ex(inner, e.inner.get()) != 1 ||
             EVP_MD_CTX_copy_ex(outer, e.outer.get()) != 1)
           openssl_failure("EVP_MD_CTX_copy_ex");
@@ -94,7 +97,7 @@ void key_cache::load(std::string_view access_key_id, std::string_view secret,
   secret_string secret_copy(secret);
   std::string id(access_key_id);
 
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::shared_mutex> lock(mu_);
   ++derivations_;
   entry* victim = nullptr;
   for (entry& e : entries_) {
@@ -102,13 +105,16 @@ void key_cache::load(std::string_view access_key_id, std::string_view secret,
       victim = &e;
       break;
     }
-    if (victim == nullptr || !e.used || (victim->used && e.last_use < victim->last_use))
+    if (victim == nullptr || !e.used ||
+        (victim->used && e.last_use.load(std::memory_order_relaxed) <
+                             victim->last_use.load(std::memory_order_relaxed)))
       victim = &e;
     if (!victim->used) break;
   }
   // Replacing the members wipes the old secret copy and frees (wipes) the old key states.
   victim->used = true;
-  victim->last_use = ++tick_;
+  victim->last_use.store(tick_.fetch_add(1, std::memory_order_relaxed) + 1,
+                         std::memory_order_relaxed);
   std::memcpy(victim->date, date8.data(), sizeof victim->date);
   victim->access_key_id.swap(id);
   victim->secret = std::move(secret_copy);
@@ -120,7 +126,7 @@ void key_cache::load(std::string_view access_key_id, std::string_view secret,
 }
 
 std::uint64_t key_cache::derivations() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_lock<std::shared_mutex> lock(mu_);
   return derivations_;
 }
 

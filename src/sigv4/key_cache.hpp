@@ -2,8 +2,10 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -21,8 +23,8 @@ void derive_signing_key(std::string_view secret, std::string_view date8, std::st
 
 // The cache keeps, per (access key id, secret, scope date), the precomputed HMAC states of the
 // signing key (for one region/service, those of the owning signer). A lookup copies them into
-// the caller's contexts under the mutex, so entries can be evicted at any time; misses derive
-// outside the lock. The secret is compared in constant time. Evicted or destroyed entries
+// the caller's contexts under a shared (reader) lock, so threads copy in parallel and an entry
+// is only replaced under the exclusive lock; misses derive outside any lock. The secret is compared in constant time. Evicted or destroyed entries
 // wipe their secret copy and key states.
 class key_cache {
  public:
@@ -42,7 +44,7 @@ class key_cache {
  private:
   struct entry {
     bool used = false;
-    std::uint64_t last_use = 0;
+    std::atomic<std::uint64_t> last_use{0};  // LRU stamp, updated under the shared lock
     char date[8] = {};
     std::string access_key_id;
     secret_string secret;
@@ -54,10 +56,10 @@ class key_cache {
 
   const std::string region_;
   const std::string service_;
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;
   std::array<entry, capacity> entries_;
-  std::uint64_t tick_ = 0;
-  std::uint64_t derivations_ = 0;
+  std::atomic<std::uint64_t> tick_{0};
+  std::uint64_t derivations_ = 0;  // under the exclusive lock
 };
 
 }  // namespace sigv4_detail
