@@ -80,13 +80,26 @@ class process_provider final : public credentials_provider {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
     posix_spawn_file_actions_addclosefrom_np(&fa, 3);  // as Python's close_fds=True
 #endif
+    // As Python's Popen (restore_signals): the child starts with default SIGPIPE/SIGXFSZ
+    // handling and an empty signal mask, whatever the embedding application set.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    sigaddset(&defaults, SIGXFSZ);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     std::vector<char*> argv;
     std::vector<std::string> args = argv_;
     for (auto& a : args) argv.push_back(&a[0]);
     argv.push_back(nullptr);
     pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    const int rc = ::posix_spawnp(&pid, argv[0], &fa, &attr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
     if (rc != 0) fail("cannot run '" + argv_[0] + "': " + std::strerror(rc));
     out.close_end(1);
     err.close_end(1);

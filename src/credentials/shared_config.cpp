@@ -39,10 +39,12 @@ struct pending {
 
 // Joins the parts as RawConfigParser does ('\n', then rstrip) and splits sub-properties as
 // botocore's _parse_nested does when the joined value starts with '\n'.
-void finish(pending& p, const std::string& path, std::size_t reserve) {
+void finish(pending& p, const std::string& path) {
   if (!p.target) return;
   wiped_string joined;
-  joined.value.reserve(reserve);
+  std::size_t size = p.parts.size();
+  for (const auto& part : p.parts) size += part.first.size();
+  joined.value.reserve(size);  // exact: no reallocation leaves an unwiped copy
   for (std::size_t i = 0; i < p.parts.size(); ++i) {
     if (i) joined.value += '\n';
     joined.value.append(p.parts[i].first);
@@ -101,7 +103,7 @@ ini_file parse_ini(std::string_view text, const std::string& path) {
       prop.parts.emplace_back(value, lineno);
       continue;
     }
-    finish(prop, path, text.size());
+    finish(prop, path);
     indent_level = indent;
     const std::size_t close = value.rfind(']');
     if (value.front() == '[' && close != std::string_view::npos && close >= 2) {
@@ -131,7 +133,7 @@ ini_file parse_ini(std::string_view text, const std::string& path) {
     // Sections live in a vector: later push_backs may move them, but the pending value is
     // always finished before the next section header.
   }
-  finish(prop, path, text.size());
+  finish(prop, path);
   for (auto& s : file.sections)
     for (auto& kv : defaults.keys)
       if (!s.keys.count(kv.first)) s.keys[kv.first] = kv.second;
