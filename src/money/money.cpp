@@ -115,27 +115,26 @@ constexpr std::uint32_t pow10_u32(int n) noexcept {
 
 amount amount::parse(std::string_view text, std::string_view field) {
   if (text.empty()) fail(field, "is empty; expected a decimal amount such as 12.50");
-  const std::string q = quoted(text);
   for (char c : text) {
     if (is_space(c)) {
-      fail(field, q + " contains whitespace; write only digits and an optional '.', e.g. 12.50");
+      fail(field, quoted(text) + " contains whitespace; write only digits and an optional '.', e.g. 12.50");
     }
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) {
-      fail(field, q + " contains a non-ASCII character; only the ASCII digits 0-9 and '.' are allowed");
+      fail(field, quoted(text) + " contains a non-ASCII character; only the ASCII digits 0-9 and '.' are allowed");
     }
   }
   if (text.front() == '-' || text.front() == '+') {
-    fail(field, q + " has a sign ('" + std::string(1, text.front()) +
+    fail(field, quoted(text) + " has a sign ('" + std::string(1, text.front()) +
                     "'); amounts are written without a sign, e.g. 12.50");
   }
   if ((is_digit(text.front()) || text.front() == '.') &&
       text.find_first_of("eE") != std::string_view::npos) {
-    fail(field, q + " uses exponent notation; write the digits out, e.g. 100000 instead of 1e5");
+    fail(field, quoted(text) + " uses exponent notation; write the digits out, e.g. 100000 instead of 1e5");
   }
   if (text.find(',') != std::string_view::npos) {
-    fail(field, q + " contains ','; digit grouping and decimal commas are not allowed: "
+    fail(field, quoted(text) + " contains ','; digit grouping and decimal commas are not allowed: "
                     "use '.' as the decimal point and no separators, e.g. 1000.00");
   }
   std::size_t dot = std::string_view::npos;
@@ -143,26 +142,26 @@ amount amount::parse(std::string_view text, std::string_view field) {
     const char c = text[i];
     if (is_digit(c)) continue;
     if (c == '.') {
-      if (dot != std::string_view::npos) fail(field, q + " has more than one '.'");
+      if (dot != std::string_view::npos) fail(field, quoted(text) + " has more than one '.'");
       dot = i;
       continue;
     }
     const auto uc = static_cast<unsigned char>(c);
     std::string shown = (uc >= 0x20 && uc < 0x7f) ? std::string("'") + c + "'" : quoted(text.substr(i, 1));
-    fail(field, q + " contains the invalid character " + shown + " at position " +
+    fail(field, quoted(text) + " contains the invalid character " + shown + " at position " +
                     std::to_string(i + 1) + "; only digits and one '.' are allowed");
   }
   std::string_view int_digits = text.substr(0, dot);
   std::string_view frac_digits =
       dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-  if (int_digits.empty() && frac_digits.empty()) fail(field, q + " has no digits");
+  if (int_digits.empty() && frac_digits.empty()) fail(field, quoted(text) + " has no digits");
   if (frac_digits.size() > static_cast<std::size_t>(max_decimals)) {
-    fail(field, q + " has " + plural(static_cast<int>(frac_digits.size()), "decimal") +
+    fail(field, quoted(text) + " has " + plural(static_cast<int>(frac_digits.size()), "decimal") +
                     "; at most 8 are allowed");
   }
   while (int_digits.size() > 1 && int_digits.front() == '0') int_digits.remove_prefix(1);
   if (int_digits.size() > static_cast<std::size_t>(max_integer_digits)) {
-    fail(field, q + " is too large; the maximum is " + amount::max().to_string());
+    fail(field, quoted(text) + " is too large; the maximum is " + amount::max().to_string());
   }
   std::uint64_t i = 0;
   for (char c : int_digits) i = i * 10 + static_cast<std::uint64_t>(c - '0');
