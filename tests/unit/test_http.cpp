@@ -753,6 +753,39 @@ TEST_CASE("http: plain http to a non-loopback host sends nothing without the opt
   CHECK(proxy.requests()[0].target == "http://example.invalid/x");
 }
 
+TEST_CASE("http: proxies from the environment are honoured, and no_proxy bypasses them") {
+  loopback_server proxy, direct;
+  struct env_guard {
+    std::optional<std::string> saved[2];
+    const char* names[2] = {"http_proxy", "no_proxy"};
+    env_guard() {
+      for (int i = 0; i < 2; ++i) {
+        if (const char* v = std::getenv(names[i])) saved[i] = v;
+        ::unsetenv(names[i]);
+      }
+    }
+    ~env_guard() {
+      for (int i = 0; i < 2; ++i) {
+        if (saved[i]) ::setenv(names[i], saved[i]->c_str(), 1);
+        else ::unsetenv(names[i]);
+      }
+    }
+  } guard;
+  ::setenv("http_proxy", proxy.url().c_str(), 1);
+  transport_options o;  // no proxy option: libcurl reads http_proxy itself
+  o.allow_insecure_http = true;
+  auto t = make_default_transport(o);
+  CHECK(t->send(post("http://example.invalid/via-env")).status == 200);
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].target == "http://example.invalid/via-env");
+
+  // no_proxy (environment) sends loopback traffic directly.
+  ::setenv("no_proxy", "127.0.0.1", 1);
+  CHECK(t->send(post(direct.url("/direct"))).status == 200);
+  CHECK(direct.requests().size() == 1);
+  CHECK(proxy.requests().size() == 1);
+}
+
 TEST_CASE("http: requests the transport refuses to send") {
   loopback_server server;
   auto t = make_default_transport(test_options());
