@@ -44,3 +44,4 @@ if(MPADJUST_PKG_CONFIG)
   set_tests_properties(package.pkg_config PROPERTIES LABELS "package"
                        FIXTURES_REQUIRED mpadjust_prefix)
 endif()
+set_tests_properties(package.add_subdirectory PROPERTIES TIMEOUT 900)
