@@ -25,5 +25,5 @@ set_property(TEST client.sim.big APPEND PROPERTY ENVIRONMENT
 
 if(TARGET mpadjust-bench-client)
   mpadjust_simulator_test(bench.client LABELS client bench TIMEOUT 300
-    COMMAND $<TARGET_FILE:mpadjust-bench-client> --calls 20 --botocore-calls 10)
+    COMMAND $<TARGET_FILE:mpadjust-bench-client> --calls 20 --botocore-calls 10 --rounds 1)
 endif()

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <random>
 
@@ -114,7 +115,8 @@ struct client::impl {
   std::chrono::milliseconds base_delay{1000};
   std::chrono::milliseconds throttling_base_delay{1000};
   detail::retry_quota quota{500};
-  std::mt19937_64 rng;
+  std::mt19937_64 rng;  // backoff jitter (seedable for tests)
+  std::mt19937_64 ids;  // invocation ids
 
   std::atomic<bool> cancelled{false};
   std::mutex mutex;
@@ -178,6 +180,9 @@ struct client::impl {
       seed = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
     }
     rng.seed(seed);
+    std::uint64_t id_seed = 0;
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&id_seed), sizeof id_seed) != 1) id_seed = seed ^ 0x9E3779B97F4A7C15ull;
+    ids.seed(id_seed);
 
     creds = cfg.credentials ? cfg.credentials : make_default_credentials_provider(env, cfg.profile);
     http = cfg.http_transport ? cfg.http_transport
@@ -206,11 +211,7 @@ struct client::impl {
     }
   }
 
-  std::string uuid4() {
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1) {
-      for (auto& x : b) x = static_cast<unsigned char>(rng());
-    }
+  static std::string format_uuid4(unsigned char (&b)[16]) {
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
     char out[37];
@@ -219,6 +220,25 @@ struct client::impl {
                   b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
                   b[15]);
     return std::string(out, 36);
+  }
+
+  // A random UUID from the OS CSPRNG: idempotency tokens.
+  std::string uuid4() {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) {
+      throw error(MPADJUST_EINTERNAL, "cannot generate a client token: RAND_bytes failed");
+    }
+    return format_uuid4(b);
+  }
+
+  // amz-sdk-invocation-id only correlates the attempts of one call in service logs: a UUID from
+  // a generator seeded once from RAND_bytes is enough and costs no system call per call.
+  std::string invocation_uuid() {
+    unsigned char b[16];
+    std::uint64_t a = ids(), c = ids();
+    std::memcpy(b, &a, 8);
+    std::memcpy(b + 8, &c, 8);
+    return format_uuid4(b);
   }
 
   [[noreturn]] void throw_cancelled(const char* op) {
@@ -250,7 +270,7 @@ struct client::impl {
     if (cancelled.load()) throw_cancelled(op);
     target_header.assign(target_prefix);
     target_header += op;
-    const std::string invocation_id = uuid4();
+    const std::string invocation_id = invocation_uuid();
     request.method = "POST";
     request.url = url;
     // request.body was written once by call(): every attempt sends the same bytes, so a retried
@@ -413,8 +433,7 @@ struct client::impl {
     detail::write_json(input, request.body);
     execute(op);
     Out out;
-    std::string what = std::string(op) + " response";
-    parser.parse(response.body, out, what.c_str(), cfg.max_response_bytes);
+    parser.parse(response.body, out, op, cfg.max_response_bytes);
     return out;
   }
 };

@@ -88,13 +88,13 @@ json_parser::~json_parser() = default;
 const rapidjson::Value& json_parser::parse_dom(std::string& body, const char* what,
                                                std::size_t max_bytes) {
   if (body.size() > max_bytes) {
-    throw error(MPADJUST_EPARSE, std::string(what) + ": body of " + std::to_string(body.size()) +
+    throw error(MPADJUST_EPARSE, std::string(what) + " response: body of " + std::to_string(body.size()) +
                                      " bytes exceeds the limit of " + std::to_string(max_bytes));
   }
   std::size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string::npos) return state_->empty_object;  // empty body reads as {}
   if (std::memchr(body.data(), '\0', body.size()) != nullptr) {
-    throw error(MPADJUST_EPARSE, std::string(what) + ": malformed JSON: NUL byte in the body");
+    throw error(MPADJUST_EPARSE, std::string(what) + " response: malformed JSON: NUL byte in the body");
   }
   // Release the previous document's memory (values point into the pools) before parsing again.
   state_->doc.SetNull();
@@ -104,7 +104,7 @@ const rapidjson::Value& json_parser::parse_dom(std::string& body, const char* wh
                              rapidjson::kParseValidateEncodingFlag;
   state_->doc.ParseInsitu<flags>(&body[0]);
   if (state_->doc.HasParseError()) {
-    throw error(MPADJUST_EPARSE, std::string(what) + ": malformed JSON at offset " +
+    throw error(MPADJUST_EPARSE, std::string(what) + " response: malformed JSON at offset " +
                                      std::to_string(state_->doc.GetErrorOffset()) + ": " +
                                      rapidjson::GetParseError_En(state_->doc.GetParseError()));
   }
@@ -112,7 +112,7 @@ const rapidjson::Value& json_parser::parse_dom(std::string& body, const char* wh
 }
 
 void json_parser::fail(const char* what, const json_path_error& e) {
-  throw error(MPADJUST_EPARSE, std::string(what) + ": $" + e.path + ": " + e.what);
+  throw error(MPADJUST_EPARSE, std::string(what) + " response: $" + e.path + ": " + e.what);
 }
 
 // ------------------------------------------------------------------ errors
@@ -148,7 +148,7 @@ service_error_info parse_error_response(json_parser& parser, const http_response
 
   const rapidjson::Value* root = nullptr;
   try {
-    root = &parser.parse_dom(body, "error response", max_bytes);
+    root = &parser.parse_dom(body, "error", max_bytes);
   } catch (const error&) {
     root = nullptr;  // not JSON: the status and headers are all we have
   }

@@ -211,7 +211,7 @@ class json_parser {
   json_parser& operator=(const json_parser&) = delete;
 
   // Parses `body` in situ (it is modified) into `out`. `what` names the document in errors
-  // ("DescribeAgreement response"). An empty body reads as {}.
+  // ("DescribeAgreement": messages say "DescribeAgreement response: ..."). An empty body reads as {}.
   template <class T>
   void parse(std::string& body, T& out, const char* what, std::size_t max_bytes) {
     const rapidjson::Value& root = parse_dom(body, what, max_bytes);

@@ -34,7 +34,7 @@ template <class T>
 T from_json(std::string body, std::size_t max = 1u << 20) {
   json_parser p;
   T out;
-  p.parse(body, out, "test response", max);
+  p.parse(body, out, "test", max);
   return out;
 }
 
