@@ -386,8 +386,601 @@ MPADJUST_API const char *mpadjust_signed_request_string_to_sign(
 MPADJUST_API const char *mpadjust_signed_request_signature(
     const mpadjust_signed_request *signed_request) MPADJUST_NOEXCEPT;
 
-/* ==================================================================== (client and workflow
- * functions follow in later sections) */
+/* ==================================================================== the client
+ *
+ * Rich results travel as JSON text (UTF-8) in an owned mpadjust_buf; JSON member names are the
+ * API's camelCase. Money is always decimal text ("100.00"), never a JSON number; timestamps are
+ * epoch seconds (JSON numbers, possibly with a 3-digit fraction) in outputs of the API and
+ * ISO 8601 text in the workflow's own documents (plans, journals).
+ */
+
+/*
+ * A client of the AWS Marketplace Agreement Service: region, endpoint, credentials, transport,
+ * retries (the SDKs' standard mode) and clock-skew correction. Opaque; made by
+ * mpadjust_client_new, released by mpadjust_client_free. Threads: used by one thread at a time
+ * (it may move between threads); mpadjust_client_cancel may be called from any thread.
+ */
+typedef struct mpadjust_client mpadjust_client;
+
+/* Values of mpadjust_client_options.log_level and of the log callback's `level`. */
+typedef enum mpadjust_log_level {
+  MPADJUST_LOG_ERROR = 0,
+  MPADJUST_LOG_WARN = 1,
+  MPADJUST_LOG_INFO = 2,
+  MPADJUST_LOG_DEBUG = 3
+} mpadjust_log_level;
+
+/*
+ * Receives every log line at or above the configured level (`level` is an mpadjust_log_level).
+ * `line` is borrowed for the duration of the call (NUL-terminated, no newline). Lines never
+ * contain a secret key, session token, signature or a sensitive field (descriptions, reasons).
+ * Called on the thread making the call (a worker thread during a concurrent submit); it must
+ * not call back into the same client.
+ */
+typedef void (*mpadjust_log_fn)(int32_t level, const char *line, void *userdata);
+
+/*
+ * One request for a custom transport (mpadjust_client_options.transport). Every pointer is
+ * borrowed for the duration of the callback only: copy what you keep. `headers` already
+ * carry the SigV4 signature (and the session token, if any: never log header values).
+ */
+typedef struct mpadjust_http_request {
+  const char *method;             /* "POST" */
+  const char *url;                /* "https://host[:port]/path" */
+  const mpadjust_header *headers; /* header_count entries */
+  size_t header_count;
+  const void *body;               /* body_len bytes (not NUL-terminated); non-NULL */
+  size_t body_len;
+} mpadjust_http_request;
+
+/*
+ * The response a custom transport fills in. Opaque; it exists only during the callback and is
+ * owned by the library. Set the HTTP status once, add headers in order, append body bytes.
+ */
+typedef struct mpadjust_http_response mpadjust_http_response;
+
+/*
+ * Sets the response's HTTP status (100..599). Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL
+ * response, status out of range). Call it only from inside the transport callback.
+ */
+MPADJUST_API mpadjust_status mpadjust_http_response_set_status(mpadjust_http_response *response,
+                                                               int32_t http_status) MPADJUST_NOEXCEPT;
+
+/*
+ * Adds one response header; `name` and `value` are copied. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL argument, empty name, CR or LF in name or value); MPADJUST_ENOMEM.
+ * Call it only from inside the transport callback.
+ */
+MPADJUST_API mpadjust_status mpadjust_http_response_add_header(mpadjust_http_response *response,
+                                                               const char *name,
+                                                               const char *value) MPADJUST_NOEXCEPT;
+
+/*
+ * Appends `len` bytes of `data` (copied; may be NULL when len is 0) to the response body.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL response, NULL data with len > 0, body above
+ * the client's response size cap); MPADJUST_ENOMEM. Call it only from inside the callback.
+ */
+MPADJUST_API mpadjust_status mpadjust_http_response_append_body(mpadjust_http_response *response,
+                                                                const void *data,
+                                                                size_t len) MPADJUST_NOEXCEPT;
+
+/* Return values of an mpadjust_transport_fn other than 0. */
+#define MPADJUST_TRANSPORT_CONNECT_FAILED 1 /* could not connect: the request was not sent */
+#define MPADJUST_TRANSPORT_RECEIVE_FAILED 2 /* dropped before a full response: it may have been applied */
+#define MPADJUST_TRANSPORT_TIMEOUT 3        /* no response in time */
+
+/*
+ * A custom transport: the host program sends `request` with its own HTTP stack and fills
+ * `response`. Return 0 when a response of any HTTP status was received (set its status);
+ * MPADJUST_TRANSPORT_CONNECT_FAILED, MPADJUST_TRANSPORT_RECEIVE_FAILED or
+ * MPADJUST_TRANSPORT_TIMEOUT for network failures (retried like the built-in transport's:
+ * connect failures and timeouts are retryable, a dropped response leaves a refund "in doubt");
+ * any other value aborts the call with MPADJUST_ECALLBACK (not retried). Called on the thread
+ * making the call (worker threads during a concurrent submit: make it thread-safe then).
+ */
+typedef int (*mpadjust_transport_fn)(mpadjust_http_response *response,
+                                     const mpadjust_http_request *request, void *userdata);
+
+/*
+ * Optional knobs of a client; NULL options mean all defaults (every field 0/NULL). Fields are
+ * only ever appended. The library reads a field only when it lies within struct_size, rejects
+ * a struct_size below MPADJUST_CLIENT_OPTIONS_MIN_SIZE (this first layout) and accepts a
+ * larger struct_size only when the unknown tail bytes are all zero.
+ */
+typedef struct mpadjust_client_options {
+  size_t struct_size;          /* sizeof(mpadjust_client_options) */
+  const char *endpoint;        /* NULL = AWS_ENDPOINT_URL_MARKETPLACE_AGREEMENT / AWS_ENDPOINT_URL,
+                                  else the rule set's URL for the region; copied */
+  const char *profile;         /* NULL = AWS_PROFILE / "default"; copied */
+  const char *ca_bundle;       /* NULL = AWS_CA_BUNDLE / the system store; copied */
+  uint32_t connect_timeout_ms; /* 0 = 10 000 */
+  uint32_t timeout_ms;         /* total per attempt; 0 = 60 000 */
+  int32_t max_attempts;        /* attempts including the first; 0 = AWS_MAX_ATTEMPTS / profile / 3 */
+  int32_t log_level;           /* an mpadjust_log_level; used when log != NULL */
+  mpadjust_log_fn log;         /* NULL = no logging */
+  void *log_userdata;
+  mpadjust_transport_fn transport; /* NULL = the built-in libcurl transport */
+  void *transport_userdata;
+  int32_t allow_insecure_http; /* 0 = plain http:// only to loopback hosts */
+} mpadjust_client_options;
+
+#define MPADJUST_CLIENT_OPTIONS_INIT \
+  { sizeof(mpadjust_client_options), NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0 }
+
+/* The smallest struct_size accepted: the first layout (up to and including allow_insecure_http). */
+#define MPADJUST_CLIENT_OPTIONS_MIN_SIZE \
+  (offsetof(mpadjust_client_options, allow_insecure_http) + sizeof(int32_t))
+
+/*
+ * Sets `opts` to the defaults for a struct of `struct_size` bytes (pass
+ * sizeof(mpadjust_client_options)): zeroes all struct_size bytes and sets struct_size.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL opts, or struct_size below
+ * MPADJUST_CLIENT_OPTIONS_MIN_SIZE). Thread rule: `opts` is the caller's.
+ */
+MPADJUST_API mpadjust_status mpadjust_client_options_init(mpadjust_client_options *opts,
+                                                          size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * A new client. `region` NULL = AWS_REGION / AWS_DEFAULT_REGION / the profile's / "us-east-1";
+ * `creds` NULL = the default chain (of opts->profile). The client keeps its own reference to
+ * `creds`, so the caller may free its handle right after. Callbacks and userdata pointers in
+ * `opts` are kept (they must stay valid until the client is freed); strings are copied.
+ * Nothing is sent until the first operation. On failure *out is NULL.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL out, bad option or struct_size, an invalid
+ * region or endpoint; the message names it); MPADJUST_ENOMEM. Thread-safe.
+ */
+MPADJUST_API mpadjust_status mpadjust_client_new(mpadjust_client **out, const char *region,
+                                                 const mpadjust_credentials *creds,
+                                                 const mpadjust_client_options *opts) MPADJUST_NOEXCEPT;
+
+/* Releases `client` (and its reference to the credentials). Accepts NULL. Cannot fail. No call
+ * on the client may be in progress. */
+MPADJUST_API void mpadjust_client_free(mpadjust_client *client) MPADJUST_NOEXCEPT;
+
+/*
+ * Aborts the call in progress on `client` (or, if none, its next call) with MPADJUST_ECANCELLED:
+ * interrupts the transport, a retry backoff, mpadjust_results_wait and a submit (entries not
+ * yet sent stay not sent). Accepts NULL. Cannot fail. Callable from any thread.
+ */
+MPADJUST_API void mpadjust_client_cancel(mpadjust_client *client) MPADJUST_NOEXCEPT;
+
+/* The endpoint URL the client sends to. Borrowed, valid until the client is freed; "" for a
+ * NULL client. Cannot fail. Thread rule: as for the client. */
+MPADJUST_API const char *mpadjust_client_endpoint(const mpadjust_client *client) MPADJUST_NOEXCEPT;
+
+/*
+ * After a call on this thread failed with MPADJUST_ESERVICE: the service's error as JSON
+ * (owned: release with mpadjust_buf_dispose):
+ *   {"operation","httpStatus","errorType","message","requestId","reason",
+ *    "fields":[{"name","message"}],"resourceId","resourceType","quotaCode","serviceCode",
+ *    "throttling","retryable","attempts"}
+ * Like mpadjust_last_error_message, it describes the last failed call: any later fallible call
+ * on this thread other than this one clears it.
+ * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (the last failed call was not a service error, or
+ * none failed); MPADJUST_EINVALID (NULL out). Thread-safe (per thread).
+ */
+MPADJUST_API mpadjust_status mpadjust_last_service_error_json(mpadjust_buf *out) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== agreements and invoices */
+
+/*
+ * What to look for. agreement_id is preferred (DescribeAgreement: exactly one); otherwise any
+ * combination of the others (SearchAgreements as the seller, every page). NULL = not filtered;
+ * at least one field must be set. Fields are only ever appended (struct_size rules as for the
+ * option structs; MPADJUST_AGREEMENT_QUERY_MIN_SIZE is the first layout).
+ */
+typedef struct mpadjust_agreement_query {
+  size_t struct_size;           /* sizeof(mpadjust_agreement_query) */
+  const char *agreement_id;     /* "agmt-..." */
+  const char *buyer_account_id; /* 12 digits */
+  const char *offer_id;         /* "offer-..." */
+  const char *product_id;       /* "prod-..." */
+  const char *status;           /* ACTIVE, EXPIRED, ... */
+} mpadjust_agreement_query;
+
+#define MPADJUST_AGREEMENT_QUERY_INIT { sizeof(mpadjust_agreement_query), NULL, NULL, NULL, NULL, NULL }
+#define MPADJUST_AGREEMENT_QUERY_MIN_SIZE \
+  (offsetof(mpadjust_agreement_query, status) + sizeof(const char *))
+
+/* Zeroes `query` (struct_size bytes) and sets struct_size. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL, or struct_size below MPADJUST_AGREEMENT_QUERY_MIN_SIZE). */
+MPADJUST_API mpadjust_status mpadjust_agreement_query_init(mpadjust_agreement_query *query,
+                                                           size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * Finds agreements. The query is checked (ID patterns, 12-digit account, known status) before
+ * anything is sent. On MPADJUST_OK *json_out (owned) holds
+ *   {"agreements":[{"agreementId","status","agreementType","offerId","productIds":[...],
+ *     "buyerAccountId","sellerAccountId","startTime","endTime","acceptanceTime"}],
+ *    "warnings":["..."]}
+ * with one or more candidates: the library never picks one of several, the caller chooses.
+ * Times are epoch seconds (numbers) and absent when unknown.
+ * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no agreement matches); MPADJUST_EINVALID (bad or
+ * empty query); MPADJUST_ESERVICE (see mpadjust_last_service_error_json); MPADJUST_ETRANSPORT,
+ * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED, MPADJUST_ECREDENTIALS. Thread rule: as for the client.
+ */
+MPADJUST_API mpadjust_status mpadjust_agreements_find(mpadjust_buf *json_out, mpadjust_client *client,
+                                                      const mpadjust_agreement_query *query) MPADJUST_NOEXCEPT;
+
+/* Filters of mpadjust_invoices_list; NULL filter or 0 / NULL fields = not filtered. */
+typedef struct mpadjust_invoice_filter {
+  size_t struct_size;             /* sizeof(mpadjust_invoice_filter) */
+  int32_t period_year;            /* billing period: both year (2023..2050) and month (1..12), or neither */
+  int32_t period_month;
+  const char *invoice_type;       /* INVOICE | CREDIT_MEMO */
+  const char *invoice_id;
+  int64_t issued_after_epoch_ms;  /* 0 = not filtered */
+  int64_t issued_before_epoch_ms; /* 0 = not filtered */
+} mpadjust_invoice_filter;
+
+#define MPADJUST_INVOICE_FILTER_INIT { sizeof(mpadjust_invoice_filter), 0, 0, NULL, NULL, 0, 0 }
+#define MPADJUST_INVOICE_FILTER_MIN_SIZE \
+  (offsetof(mpadjust_invoice_filter, issued_before_epoch_ms) + sizeof(int64_t))
+
+/* Zeroes `filter` (struct_size bytes) and sets struct_size. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL, or struct_size below MPADJUST_INVOICE_FILTER_MIN_SIZE). */
+MPADJUST_API mpadjust_status mpadjust_invoice_filter_init(mpadjust_invoice_filter *filter,
+                                                          size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * The invoices of `agreement_id` (required; ListAgreementInvoiceLineItems, every page). On
+ * MPADJUST_OK *json_out (owned) holds
+ *   {"invoices":[{"agreementId","invoiceId","invoiceType","currencyCode","amount",
+ *     "maxAdjustmentAmount","billingPeriod":"YYYY-MM","issuedTime","adjustable":true|false}]}
+ * (amounts as decimal text; "adjustable" is false for credit memos; an empty list is OK).
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (bad agreement ID or filter; the message names the
+ * field); MPADJUST_ESERVICE (e.g. ResourceNotFoundException); MPADJUST_ETRANSPORT,
+ * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED. Thread rule: as for the client.
+ */
+MPADJUST_API mpadjust_status mpadjust_invoices_list(mpadjust_buf *json_out, mpadjust_client *client,
+                                                    const char *agreement_id,
+                                                    const mpadjust_invoice_filter *filter) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== refund plans
+ *
+ * A plan is a list of refund entries that mpadjust_plan_resolve checks against live invoice
+ * data and freezes: amounts fixed ("full" resolved), a client token derived per entry. A frozen
+ * plan is what mpadjust_plan_submit sends, byte for byte, however often it is re-run.
+ * Threads: a plan is used by one thread at a time; a resolved plan is immutable and may be
+ * read (preview, submit) from several threads at once.
+ */
+typedef struct mpadjust_plan mpadjust_plan;
+
+/*
+ * One refund entry, as the caller asks for it. Required: agreement_id, invoice_id, amount
+ * ("full" = the invoice's whole remaining refundable amount, or a pre-tax decimal such as
+ * "100.00"), currency (must equal the invoice's), reason_code (INCORRECT_TERMS_ACCEPTED,
+ * INCORRECT_METERING, TEST_ENVIRONMENT_CHARGES, ALTERNATIVE_PROCUREMENT_CHANNEL,
+ * UNINTENDED_RENEWAL, BUYER_DISSATISFACTION, OTHER). Optional (NULL): description (1..500
+ * characters; required for OTHER; sent to AWS), support_case_id, buyer_reference and notes
+ * (kept in the plan and journal, never sent). Fields are only ever appended.
+ */
+typedef struct mpadjust_entry {
+  size_t struct_size; /* sizeof(mpadjust_entry) */
+  const char *agreement_id;
+  const char *invoice_id;
+  const char *amount;
+  const char *currency;
+  const char *reason_code;
+  const char *description;
+  const char *support_case_id;
+  const char *buyer_reference;
+  const char *notes;
+} mpadjust_entry;
+
+#define MPADJUST_ENTRY_INIT { sizeof(mpadjust_entry), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+#define MPADJUST_ENTRY_MIN_SIZE (offsetof(mpadjust_entry, notes) + sizeof(const char *))
+
+/* Zeroes `entry` (struct_size bytes) and sets struct_size. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL, or struct_size below MPADJUST_ENTRY_MIN_SIZE). */
+MPADJUST_API mpadjust_status mpadjust_entry_init(mpadjust_entry *entry, size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * A new, empty, unresolved plan. `plan_key` (copied; NULL = derived from the entries' content)
+ * becomes part of every client token: re-using a key with the same entries gives the same
+ * tokens, so the service never creates a refund twice. On failure *out is NULL.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL out, empty plan_key); MPADJUST_ENOMEM.
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_new(mpadjust_plan **out, const char *plan_key) MPADJUST_NOEXCEPT;
+
+/* Releases `plan`. Accepts NULL. Cannot fail. Results made from it stay valid (they hold a copy). */
+MPADJUST_API void mpadjust_plan_free(mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/*
+ * Appends one entry (its strings are copied). Only the shape is checked here (required fields
+ * present, struct_size); everything else is checked by mpadjust_plan_resolve.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument, a required field NULL, bad
+ * struct_size); MPADJUST_ECONFLICT (the plan is already resolved: frozen).
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_add_entry(mpadjust_plan *plan, const mpadjust_entry *entry) MPADJUST_NOEXCEPT;
+
+/*
+ * Appends the entries of CSV text (`len` bytes; header agreement_id,invoice_id,amount,currency,
+ * reason_code,description,support_case_id,buyer_reference,notes).
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (malformed CSV, missing column; the message names the
+ * line); MPADJUST_ECONFLICT (plan already resolved). Nothing is added on failure.
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_add_csv(mpadjust_plan *plan, const char *text, size_t len) MPADJUST_NOEXCEPT;
+
+/*
+ * Appends the entries of JSON text ({"entries":[{"agreement_id",...}]} or a bare array; member
+ * names as the CSV columns). Statuses: MPADJUST_OK; MPADJUST_EINVALID or MPADJUST_EPARSE
+ * (malformed input, naming the entry); MPADJUST_ECONFLICT (plan already resolved). Nothing is
+ * added on failure.
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_add_json(mpadjust_plan *plan, const char *text, size_t len) MPADJUST_NOEXCEPT;
+
+/*
+ * Checks every entry against live data read with `client` (DescribeAgreement,
+ * ListAgreementInvoiceLineItems; nothing is created) and freezes the plan: known reason code,
+ * description, currency and its minor units, amount <= the invoice's maxAdjustmentAmount (also
+ * summed over entries of one invoice), no credit memos, no duplicates. `strict_reasons`
+ * non-zero treats vague descriptions as errors.
+ * Statuses: MPADJUST_OK (the plan is resolved); MPADJUST_EINVALID (problems found: the last
+ * error message lists every problem, one per line, each naming its field as
+ * "entries[i].field: ..."; mpadjust_plan_problems gives them as JSON; the plan stays
+ * unresolved); MPADJUST_ECONFLICT (already resolved); MPADJUST_ESERVICE, MPADJUST_ETRANSPORT,
+ * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED. Thread rule: plan and client as stated for each.
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_resolve(mpadjust_plan *plan, mpadjust_client *client,
+                                                   int32_t strict_reasons) MPADJUST_NOEXCEPT;
+
+/*
+ * The problems the last mpadjust_plan_resolve of `plan` found, as owned JSON
+ * {"problems":["entries[0].amount: ...", ...]} (an empty list when it found none or was not run).
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument).
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_problems(mpadjust_buf *json_out, const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/*
+ * A resolved plan from the JSON that mpadjust_plan_to_json wrote (`len` bytes). On failure *out
+ * is NULL. Statuses: MPADJUST_OK; MPADJUST_EPARSE (not a plan document, or an unknown version);
+ * MPADJUST_EINVALID (NULL argument, or a plan whose entries fail their checks).
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_from_json(mpadjust_plan **out, const char *text, size_t len) MPADJUST_NOEXCEPT;
+
+/*
+ * The frozen plan as owned JSON text, to be saved and submitted later (mpadjust_plan_from_json).
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument, or the plan is not resolved).
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_to_json(mpadjust_buf *out, const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/*
+ * The plan as a human would check it before submitting (every entry, amounts, totals per
+ * currency, warnings), as owned text. Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument,
+ * or the plan is not resolved).
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_preview_text(mpadjust_buf *out, const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/* The same preview as owned JSON. Statuses: as mpadjust_plan_preview_text. */
+MPADJUST_API mpadjust_status mpadjust_plan_preview_json(mpadjust_buf *out, const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/* Number of entries (added so far, or of the frozen plan); 0 for NULL. Cannot fail. */
+MPADJUST_API size_t mpadjust_plan_entry_count(const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/* 1 when the plan is resolved (frozen), 0 when not or for NULL. Cannot fail. */
+MPADJUST_API int32_t mpadjust_plan_is_resolved(const mpadjust_plan *plan) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== submit, results, wait */
+
+/*
+ * The results of a submission, one per plan entry, in plan order. Opaque; made by
+ * mpadjust_plan_submit or mpadjust_results_from_journal, released by mpadjust_results_free.
+ * Holds its own copy of the plan. Threads: one thread at a time.
+ */
+typedef struct mpadjust_results mpadjust_results;
+
+/* What happened to one entry (mpadjust_results_outcome). */
+typedef enum mpadjust_outcome {
+  MPADJUST_OUTCOME_CREATED = 0,      /* the service created it: billing adjustment request id set */
+  MPADJUST_OUTCOME_ALREADY_DONE = 1, /* the journal already had it confirmed: not sent again */
+  MPADJUST_OUTCOME_REJECTED = 2,     /* the service rejected it (error code and message) */
+  MPADJUST_OUTCOME_IN_DOUBT = 3,     /* the call failed after it may have been applied: re-submit */
+  MPADJUST_OUTCOME_NOT_SENT = 4      /* not sent (stopped, or failed before sending) */
+} mpadjust_outcome;
+
+/*
+ * Progress of a submission: `done` of `total` entries handled, `failed` of them not created.
+ * Return 0 to continue, non-zero to stop (entries not yet sent stay not sent; the submit then
+ * returns MPADJUST_ECALLBACK). Called from one thread at a time (a worker thread when
+ * concurrency > 1); it must not call into the same client.
+ */
+typedef int (*mpadjust_progress_fn)(size_t done, size_t total, size_t failed, void *userdata);
+
+/* Optional knobs of mpadjust_plan_submit; NULL = defaults. struct_size rules as for the other
+ * option structs (MPADJUST_SUBMIT_OPTIONS_MIN_SIZE is this first layout). */
+typedef struct mpadjust_submit_options {
+  size_t struct_size;          /* sizeof(mpadjust_submit_options) */
+  uint32_t concurrency;        /* parallel calls (each worker has its own copy of the client);
+                                  0 or 1 = sequential, at most 16 */
+  mpadjust_progress_fn progress;
+  void *progress_userdata;
+  int32_t retry_rejected;      /* non-zero: re-send entries the journal shows as rejected */
+} mpadjust_submit_options;
+
+#define MPADJUST_SUBMIT_OPTIONS_INIT { sizeof(mpadjust_submit_options), 0, NULL, NULL, 0 }
+#define MPADJUST_SUBMIT_OPTIONS_MIN_SIZE \
+  (offsetof(mpadjust_submit_options, retry_rejected) + sizeof(int32_t))
+
+/* Zeroes `opts` (struct_size bytes) and sets struct_size. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL, or struct_size below MPADJUST_SUBMIT_OPTIONS_MIN_SIZE). */
+MPADJUST_API mpadjust_status mpadjust_submit_options_init(mpadjust_submit_options *opts,
+                                                          size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * Sends a resolved plan (BatchCreateBillingAdjustmentRequest, at most 5 entries of one
+ * agreement per call). The journal at `journal_path` (NULL = the default per-user journal,
+ * $XDG_STATE_HOME or ~/.local/state/mpadjust/journal.jsonl) records an fsync'd intent before
+ * every call and the outcome after it; entries it shows as confirmed are not sent again and
+ * in-doubt ones are re-sent with the same client token. Before sending, unsent entries are
+ * re-checked against the live invoices. A refund cannot be undone: preview first.
+ * On MPADJUST_OK *out owns the results (also when some entries were rejected or are in doubt:
+ * inspect them); on failure *out is NULL.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument, unresolved plan, bad options, or the
+ * re-check found an invoice's maximum below the plan: nothing sent); MPADJUST_ECONFLICT (the
+ * journal is in use by another writer); MPADJUST_EIO / MPADJUST_EPARSE (journal unwritable or
+ * damaged); MPADJUST_ECALLBACK (the progress callback stopped it; what was sent is journaled).
+ * Thread rule: as for the client; the plan may be shared.
+ */
+MPADJUST_API mpadjust_status mpadjust_plan_submit(mpadjust_results **out, const mpadjust_plan *plan,
+                                                  mpadjust_client *client, const char *journal_path,
+                                                  const mpadjust_submit_options *opts) MPADJUST_NOEXCEPT;
+
+/*
+ * The results of a resolved plan rebuilt from the journal (e.g. after a restart), without
+ * sending anything. `journal_path` NULL = the default journal. On failure *out is NULL.
+ * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no journal file); MPADJUST_EINVALID (NULL
+ * argument, unresolved plan); MPADJUST_EIO, MPADJUST_EPARSE.
+ */
+MPADJUST_API mpadjust_status mpadjust_results_from_journal(mpadjust_results **out, const mpadjust_plan *plan,
+                                                           const char *journal_path) MPADJUST_NOEXCEPT;
+
+/*
+ * Polls (GetBillingAdjustmentRequest) every created entry until it is COMPLETED or
+ * VALIDATION_FAILED, updating `results` and journaling every new status in `journal_path`
+ * (NULL = the default journal). `timeout_ms` 0 = one look at each entry.
+ * Statuses: MPADJUST_OK (every created entry is final); MPADJUST_ETIMEOUT (some are still
+ * PENDING); MPADJUST_ECANCELLED (mpadjust_client_cancel); in both cases `results` hold the
+ * statuses seen so far; MPADJUST_ECONFLICT (journal in use); MPADJUST_ESERVICE,
+ * MPADJUST_ETRANSPORT. Borrowed strings from `results` are invalidated by this call.
+ */
+MPADJUST_API mpadjust_status mpadjust_results_wait(mpadjust_results *results, mpadjust_client *client,
+                                                   const char *journal_path, uint32_t timeout_ms) MPADJUST_NOEXCEPT;
+
+/* Releases `results`. Accepts NULL. Cannot fail. */
+MPADJUST_API void mpadjust_results_free(mpadjust_results *results) MPADJUST_NOEXCEPT;
+
+/* Number of results (= plan entries); 0 for NULL. Cannot fail. */
+MPADJUST_API size_t mpadjust_results_count(const mpadjust_results *results) MPADJUST_NOEXCEPT;
+
+/* The mpadjust_outcome of result `index`; -1 when out of range or NULL. Cannot fail. */
+MPADJUST_API int32_t mpadjust_results_outcome(const mpadjust_results *results, size_t index) MPADJUST_NOEXCEPT;
+
+/*
+ * Fields of result `i`. Borrowed, NUL-terminated, valid until the results are freed or passed
+ * to mpadjust_results_wait; "" when unknown, out of range, or for NULL results. Cannot fail.
+ * status is PENDING / COMPLETED / VALIDATION_FAILED once known; error_code and error_message
+ * describe a rejection or an in-doubt call.
+ */
+MPADJUST_API const char *mpadjust_results_agreement_id(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_invoice_id(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_amount(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_currency(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_client_token(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_billing_adjustment_request_id(const mpadjust_results *r,
+                                                                        size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_status(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_status_message(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_error_code(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+MPADJUST_API const char *mpadjust_results_error_message(const mpadjust_results *r, size_t i) MPADJUST_NOEXCEPT;
+
+/*
+ * Every result as owned JSON {"results":[{"agreementId","invoiceId","amount","currency",
+ * "clientToken","outcome":"created|already_done|rejected|in_doubt|not_sent",
+ * "billingAdjustmentRequestId","requestId","status","statusMessage","errorCode","errorMessage"}]}.
+ * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument).
+ */
+MPADJUST_API mpadjust_status mpadjust_results_json(mpadjust_buf *out, const mpadjust_results *results) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== the journal */
+
+/*
+ * Every entry of the journal at `journal_path` (NULL = the default journal), folded to its
+ * latest state, as owned JSON {"entries":[{"state":"planned|in_doubt|confirmed|failed",
+ * "displayStatus","planKey","entryKey","clientToken","agreementId","invoiceId","amount",
+ * "currency","reasonCode","description","supportCaseId","buyerReference","notes","requestId",
+ * "billingAdjustmentRequestId","status","statusMessage","errorCode","errorMessage","created",
+ * "updated","attempts"}],"warnings":["..."]}. Reads without locking.
+ * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no journal file); MPADJUST_EIO; MPADJUST_EPARSE
+ * (damaged journal, naming the line). Thread-safe.
+ */
+MPADJUST_API mpadjust_status mpadjust_journal_list_json(mpadjust_buf *out, const char *journal_path) MPADJUST_NOEXCEPT;
+
+/*
+ * The journal as owned RFC 4180 CSV for reconciliation (header created,updated,agreement_id,
+ * invoice_id,amount,currency,reason_code,description,support_case_id,buyer_reference,notes,
+ * billing_adjustment_request_id,status,message,client_token,plan_key,entry_key; cells that
+ * start with = + - @ get a leading apostrophe). Statuses: as mpadjust_journal_list_json.
+ */
+MPADJUST_API mpadjust_status mpadjust_journal_export_csv(mpadjust_buf *out, const char *journal_path) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== the refund request form
+ *
+ * The seller portal's "Request Refund" support form (the traditional route), filled from
+ * validated data. Nothing is sent.
+ */
+typedef struct mpadjust_refund_form_input {
+  size_t struct_size;                   /* sizeof(mpadjust_refund_form_input) */
+  const char *buyer_account_id;         /* 12 digits */
+  const char *buyer_email;
+  const char *seller_account_id;        /* 12 digits */
+  const char *product_id;               /* prod-... */
+  const char *offer_id;                 /* offer-... */
+  const char *billing_period;           /* YYYY-MM */
+  const char *invoice_id;
+  const char *amount;                   /* pre-tax decimal */
+  const char *currency;
+  int32_t full;                         /* non-zero: a full refund */
+  int32_t subscription_cancelled;       /* non-zero: the subscription was cancelled */
+  const char *annual_subscription_date; /* YYYY-MM-DD, annual subscriptions only; NULL */
+  const char *reason;
+} mpadjust_refund_form_input;
+
+#define MPADJUST_REFUND_FORM_INPUT_INIT \
+  { sizeof(mpadjust_refund_form_input), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL }
+#define MPADJUST_REFUND_FORM_INPUT_MIN_SIZE \
+  (offsetof(mpadjust_refund_form_input, reason) + sizeof(const char *))
+
+/* Zeroes `input` (struct_size bytes) and sets struct_size. Statuses: MPADJUST_OK;
+ * MPADJUST_EINVALID (NULL, or struct_size below MPADJUST_REFUND_FORM_INPUT_MIN_SIZE). */
+MPADJUST_API mpadjust_status mpadjust_refund_form_input_init(mpadjust_refund_form_input *input,
+                                                             size_t struct_size) MPADJUST_NOEXCEPT;
+
+/*
+ * The filled form as owned text: one "Label: value" line per field, then "Additional comments:"
+ * and the free text. Statuses: MPADJUST_OK; MPADJUST_EINVALID (every invalid field listed in the
+ * message, one per line). Thread-safe.
+ */
+MPADJUST_API mpadjust_status mpadjust_refund_form_text(mpadjust_buf *text_out,
+                                                       const mpadjust_refund_form_input *input) MPADJUST_NOEXCEPT;
+
+/* The filled form as owned JSON {"fields":[{"label","value"}],"additionalComments"}.
+ * Statuses: as mpadjust_refund_form_text. */
+MPADJUST_API mpadjust_status mpadjust_refund_form_json(mpadjust_buf *json_out,
+                                                       const mpadjust_refund_form_input *input) MPADJUST_NOEXCEPT;
+
+/* ==================================================================== agreement cancellation
+ *
+ * Cancellation requests END an agreement (after the buyer approves); they are never part of a
+ * refund. Outputs are the API's JSON (the operation's output shape, camelCase members,
+ * timestamps as epoch seconds), owned. Statuses of each: MPADJUST_OK; MPADJUST_EINVALID (bad
+ * argument, checked before sending; the message names it); MPADJUST_ESERVICE (see
+ * mpadjust_last_service_error_json); MPADJUST_ETRANSPORT, MPADJUST_ETIMEOUT,
+ * MPADJUST_ECANCELLED. Thread rule: as for the client.
+ */
+
+/* SendAgreementCancellationRequest. `description` NULL = none; `client_token` NULL = generated. */
+MPADJUST_API mpadjust_status mpadjust_cancellation_send(mpadjust_buf *json_out, mpadjust_client *client,
+                                                        const char *agreement_id, const char *reason_code,
+                                                        const char *description,
+                                                        const char *client_token) MPADJUST_NOEXCEPT;
+
+/* GetAgreementCancellationRequest. */
+MPADJUST_API mpadjust_status mpadjust_cancellation_get(mpadjust_buf *json_out, mpadjust_client *client,
+                                                       const char *agreement_id,
+                                                       const char *cancellation_request_id) MPADJUST_NOEXCEPT;
+
+/* ListAgreementCancellationRequests as the seller (party type Proposer), every page merged into
+ * one {"items":[...]}. `agreement_id` NULL = all agreements; `status` NULL = any status. */
+MPADJUST_API mpadjust_status mpadjust_cancellation_list(mpadjust_buf *json_out, mpadjust_client *client,
+                                                        const char *agreement_id,
+                                                        const char *status) MPADJUST_NOEXCEPT;
+
+/* CancelAgreementCancellationRequest: withdraws a pending request; `reason` required. */
+MPADJUST_API mpadjust_status mpadjust_cancellation_withdraw(mpadjust_buf *json_out, mpadjust_client *client,
+                                                            const char *agreement_id,
+                                                            const char *cancellation_request_id,
+                                                            const char *reason) MPADJUST_NOEXCEPT;
 
 #ifdef __cplusplus
 }
