@@ -15,6 +15,12 @@ from .credentials import Credentials
 from .signer import (PAYLOAD_HASH_BODY, PAYLOAD_HASH_BODY_SIGNED_HEADER, PAYLOAD_PRECOMPUTED,
                      PAYLOAD_UNSIGNED, SignedRequest, Signer)
 
+from .client import (LOG_DEBUG, LOG_ERROR, LOG_INFO, LOG_WARN, Agreement, AgreementLookup,
+                     Client, ConnectFailed, HttpRequest, Invoice, ReceiveFailed, TransportFailure,
+                     TransportTimeout)
+from .plan import Entry, EntryResult, Outcome, Plan, Results
+from .journal import JournalListing, journal_csv, journal_entries, refund_form
+
 __version__ = "1.0.0"
 
 
@@ -29,6 +35,10 @@ def library_path() -> str:
 
 
 __all__ = [
+    "Agreement", "AgreementLookup", "Client", "ConnectFailed", "Entry", "EntryResult",
+    "HttpRequest", "Invoice", "JournalListing", "LOG_DEBUG", "LOG_ERROR", "LOG_INFO", "LOG_WARN",
+    "Outcome", "Plan", "ReceiveFailed", "Results", "TransportFailure", "TransportTimeout",
+    "journal_csv", "journal_entries", "refund_form",
     "AmbiguousError", "BufferTooSmallError", "CallbackError", "CancelledError", "ConflictError",
     "Credentials", "CredentialsError", "FileError", "InternalError", "InvalidError",
     "JournalError", "MpadjustError", "MpadjustTimeoutError", "NotFoundError",

@@ -90,6 +90,142 @@ class mpadjust_signed_request(Structure):
     """Opaque."""
 
 
+# client and workflow (spec'd part of the header)
+
+MPADJUST_LOG_ERROR = 0
+MPADJUST_LOG_WARN = 1
+MPADJUST_LOG_INFO = 2
+MPADJUST_LOG_DEBUG = 3
+
+MPADJUST_TRANSPORT_CONNECT_FAILED = 1
+MPADJUST_TRANSPORT_RECEIVE_FAILED = 2
+MPADJUST_TRANSPORT_TIMEOUT = 3
+
+MPADJUST_OUTCOME_CREATED = 0
+MPADJUST_OUTCOME_ALREADY_DONE = 1
+MPADJUST_OUTCOME_REJECTED = 2
+MPADJUST_OUTCOME_IN_DOUBT = 3
+MPADJUST_OUTCOME_NOT_SENT = 4
+
+
+class mpadjust_client(Structure):
+    """Opaque."""
+
+
+class mpadjust_http_response(Structure):
+    """Opaque."""
+
+
+class mpadjust_plan(Structure):
+    """Opaque."""
+
+
+class mpadjust_results(Structure):
+    """Opaque."""
+
+
+class mpadjust_http_request(Structure):
+    _fields_ = [
+        ("method", c_char_p),
+        ("url", c_char_p),
+        ("headers", POINTER(mpadjust_header)),
+        ("header_count", c_size_t),
+        ("body", c_void_p),
+        ("body_len", c_size_t),
+    ]
+
+
+mpadjust_log_fn = CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
+mpadjust_transport_fn = CFUNCTYPE(c_int, POINTER(mpadjust_http_response),
+                                  POINTER(mpadjust_http_request), c_void_p)
+mpadjust_progress_fn = CFUNCTYPE(c_int, c_size_t, c_size_t, c_size_t, c_void_p)
+
+
+class mpadjust_client_options(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("endpoint", c_char_p),
+        ("profile", c_char_p),
+        ("ca_bundle", c_char_p),
+        ("connect_timeout_ms", c_uint32),
+        ("timeout_ms", c_uint32),
+        ("max_attempts", c_int32),
+        ("log_level", c_int32),
+        ("log", mpadjust_log_fn),
+        ("log_userdata", c_void_p),
+        ("transport", mpadjust_transport_fn),
+        ("transport_userdata", c_void_p),
+        ("allow_insecure_http", c_int32),
+    ]
+
+
+class mpadjust_agreement_query(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("agreement_id", c_char_p),
+        ("buyer_account_id", c_char_p),
+        ("offer_id", c_char_p),
+        ("product_id", c_char_p),
+        ("status", c_char_p),
+    ]
+
+
+class mpadjust_invoice_filter(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("period_year", c_int32),
+        ("period_month", c_int32),
+        ("invoice_type", c_char_p),
+        ("invoice_id", c_char_p),
+        ("issued_after_epoch_ms", c_int64),
+        ("issued_before_epoch_ms", c_int64),
+    ]
+
+
+class mpadjust_entry(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("agreement_id", c_char_p),
+        ("invoice_id", c_char_p),
+        ("amount", c_char_p),
+        ("currency", c_char_p),
+        ("reason_code", c_char_p),
+        ("description", c_char_p),
+        ("support_case_id", c_char_p),
+        ("buyer_reference", c_char_p),
+        ("notes", c_char_p),
+    ]
+
+
+class mpadjust_submit_options(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("concurrency", c_uint32),
+        ("progress", mpadjust_progress_fn),
+        ("progress_userdata", c_void_p),
+        ("retry_rejected", c_int32),
+    ]
+
+
+class mpadjust_refund_form_input(Structure):
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("buyer_account_id", c_char_p),
+        ("buyer_email", c_char_p),
+        ("seller_account_id", c_char_p),
+        ("product_id", c_char_p),
+        ("offer_id", c_char_p),
+        ("billing_period", c_char_p),
+        ("invoice_id", c_char_p),
+        ("amount", c_char_p),
+        ("currency", c_char_p),
+        ("full", c_int32),
+        ("subscription_cancelled", c_int32),
+        ("annual_subscription_date", c_char_p),
+        ("reason", c_char_p),
+    ]
+
+
 # ---------------------------------------------------------------------------- loading
 
 def _candidates() -> List[str]:
@@ -123,8 +259,9 @@ def _load() -> ctypes.CDLL:
 lib = _load()
 library_path: str = getattr(lib, "_name", "")
 
-#: Every function this module declares, in order.
+#: Every function this module declares, in order, and its (restype or STATUS, argtypes).
 declared: List[str] = []
+signatures: Dict[str, Any] = {}
 #: Functions declared here but absent from the loaded library (a library older than the binding).
 missing: List[str] = []
 
@@ -189,6 +326,7 @@ def _missing_stub(name: str) -> Callable[..., Any]:
 
 def _fn(name: str, restype: Any, *argtypes: Any) -> None:
     declared.append(name)
+    signatures[name] = (restype, tuple(argtypes))
     try:
         f = getattr(lib, name)
     except AttributeError:
@@ -244,6 +382,72 @@ _fn("mpadjust_signed_request_header_name", c_char_p, POINTER(mpadjust_signed_req
 _fn("mpadjust_signed_request_header_value", c_char_p, POINTER(mpadjust_signed_request), c_size_t)
 for _name in ("query", "canonical_request", "string_to_sign", "signature"):
     _fn("mpadjust_signed_request_" + _name, c_char_p, POINTER(mpadjust_signed_request))
+
+# client
+_P = POINTER
+_fn("mpadjust_http_response_set_status", STATUS, _P(mpadjust_http_response), c_int32)
+_fn("mpadjust_http_response_add_header", STATUS, _P(mpadjust_http_response), c_char_p, c_char_p)
+_fn("mpadjust_http_response_append_body", STATUS, _P(mpadjust_http_response), c_void_p, c_size_t)
+_fn("mpadjust_client_options_init", STATUS, _P(mpadjust_client_options), c_size_t)
+_fn("mpadjust_client_new", STATUS, _P(_P(mpadjust_client)), c_char_p, _P(mpadjust_credentials),
+    _P(mpadjust_client_options))
+_fn("mpadjust_client_free", None, _P(mpadjust_client))
+_fn("mpadjust_client_cancel", None, _P(mpadjust_client))
+_fn("mpadjust_client_endpoint", c_char_p, _P(mpadjust_client))
+_fn("mpadjust_last_service_error_json", STATUS, _P(mpadjust_buf))
+
+# agreements, invoices
+_fn("mpadjust_agreement_query_init", STATUS, _P(mpadjust_agreement_query), c_size_t)
+_fn("mpadjust_agreements_find", STATUS, _P(mpadjust_buf), _P(mpadjust_client),
+    _P(mpadjust_agreement_query))
+_fn("mpadjust_invoice_filter_init", STATUS, _P(mpadjust_invoice_filter), c_size_t)
+_fn("mpadjust_invoices_list", STATUS, _P(mpadjust_buf), _P(mpadjust_client), c_char_p,
+    _P(mpadjust_invoice_filter))
+
+# plans
+_fn("mpadjust_entry_init", STATUS, _P(mpadjust_entry), c_size_t)
+_fn("mpadjust_plan_new", STATUS, _P(_P(mpadjust_plan)), c_char_p)
+_fn("mpadjust_plan_free", None, _P(mpadjust_plan))
+_fn("mpadjust_plan_add_entry", STATUS, _P(mpadjust_plan), _P(mpadjust_entry))
+_fn("mpadjust_plan_add_csv", STATUS, _P(mpadjust_plan), c_char_p, c_size_t)
+_fn("mpadjust_plan_add_json", STATUS, _P(mpadjust_plan), c_char_p, c_size_t)
+_fn("mpadjust_plan_resolve", STATUS, _P(mpadjust_plan), _P(mpadjust_client), c_int32)
+_fn("mpadjust_plan_problems", STATUS, _P(mpadjust_buf), _P(mpadjust_plan))
+_fn("mpadjust_plan_from_json", STATUS, _P(_P(mpadjust_plan)), c_char_p, c_size_t)
+_fn("mpadjust_plan_to_json", STATUS, _P(mpadjust_buf), _P(mpadjust_plan))
+_fn("mpadjust_plan_preview_text", STATUS, _P(mpadjust_buf), _P(mpadjust_plan))
+_fn("mpadjust_plan_preview_json", STATUS, _P(mpadjust_buf), _P(mpadjust_plan))
+_fn("mpadjust_plan_entry_count", c_size_t, _P(mpadjust_plan))
+_fn("mpadjust_plan_is_resolved", c_int32, _P(mpadjust_plan))
+
+# submit, results, wait
+_fn("mpadjust_submit_options_init", STATUS, _P(mpadjust_submit_options), c_size_t)
+_fn("mpadjust_plan_submit", STATUS, _P(_P(mpadjust_results)), _P(mpadjust_plan),
+    _P(mpadjust_client), c_char_p, _P(mpadjust_submit_options))
+_fn("mpadjust_results_from_journal", STATUS, _P(_P(mpadjust_results)), _P(mpadjust_plan), c_char_p)
+_fn("mpadjust_results_wait", STATUS, _P(mpadjust_results), _P(mpadjust_client), c_char_p, c_uint32)
+_fn("mpadjust_results_free", None, _P(mpadjust_results))
+_fn("mpadjust_results_count", c_size_t, _P(mpadjust_results))
+_fn("mpadjust_results_outcome", c_int32, _P(mpadjust_results), c_size_t)
+RESULT_FIELDS = ("agreement_id", "invoice_id", "amount", "currency", "client_token",
+                 "billing_adjustment_request_id", "status", "status_message", "error_code",
+                 "error_message")
+for _name in RESULT_FIELDS:
+    _fn("mpadjust_results_" + _name, c_char_p, _P(mpadjust_results), c_size_t)
+_fn("mpadjust_results_json", STATUS, _P(mpadjust_buf), _P(mpadjust_results))
+
+# journal, refund form, cancellation
+_fn("mpadjust_journal_list_json", STATUS, _P(mpadjust_buf), c_char_p)
+_fn("mpadjust_journal_export_csv", STATUS, _P(mpadjust_buf), c_char_p)
+_fn("mpadjust_refund_form_input_init", STATUS, _P(mpadjust_refund_form_input), c_size_t)
+_fn("mpadjust_refund_form_text", STATUS, _P(mpadjust_buf), _P(mpadjust_refund_form_input))
+_fn("mpadjust_refund_form_json", STATUS, _P(mpadjust_buf), _P(mpadjust_refund_form_input))
+_fn("mpadjust_cancellation_send", STATUS, _P(mpadjust_buf), _P(mpadjust_client), c_char_p,
+    c_char_p, c_char_p, c_char_p)
+_fn("mpadjust_cancellation_get", STATUS, _P(mpadjust_buf), _P(mpadjust_client), c_char_p, c_char_p)
+_fn("mpadjust_cancellation_list", STATUS, _P(mpadjust_buf), _P(mpadjust_client), c_char_p, c_char_p)
+_fn("mpadjust_cancellation_withdraw", STATUS, _P(mpadjust_buf), _P(mpadjust_client), c_char_p,
+    c_char_p, c_char_p)
 
 # ---------------------------------------------------------------------------- helpers
 

@@ -16,9 +16,11 @@ class Handle:
     _ptr: Any = None
     _finalizer: Optional[weakref.finalize] = None
 
-    def _own(self, ptr: Any, free: Callable[[Any], None]) -> None:
+    def _own(self, ptr: Any, free: Callable[[Any], None], keep: Any = None) -> None:
+        """Takes ownership of ``ptr``. ``keep`` (e.g. CFUNCTYPE callbacks the C object may
+        call) stays alive until ``free(ptr)`` has run."""
         self._ptr = ptr
-        self._finalizer = weakref.finalize(self, free, ptr)
+        self._finalizer = weakref.finalize(self, _release, free, ptr, keep)
 
     def close(self) -> None:
         """Releases the C handle now. Idempotent; the object is unusable afterwards."""
@@ -42,6 +44,11 @@ class Handle:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _release(free: Callable[[Any], None], ptr: Any, keep: Any) -> None:
+    free(ptr)
+    del keep  # only now may the callbacks go
 
 
 def new_handle(ctor: Callable[..., Any], ptr_type: Any, *args: Any) -> Any:
