@@ -55,6 +55,9 @@ class Entry:
     buyer_reference: Optional[str] = None
     notes: Optional[str] = None
 
+    def __post_init__(self) -> None:
+        amount_text(self.amount)  # refuses floats and non-finite Decimals at once
+
 
 class Outcome(enum.IntEnum):
     """What happened to one entry on submission."""
