@@ -53,3 +53,17 @@ def shared():
 @pytest.fixture(scope="session")
 def header_path():
     return HEADER
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of the client and workflow need those C functions: when the loaded library lacks
+    them (built before they existed), skip those tests, naming what is missing; the library
+    test of test_ffi_header.py still fails, so a stale library never passes unnoticed."""
+    from mpadjust import _ffi
+    if not _ffi.missing:
+        return
+    reason = "%s lacks %d declared functions (e.g. %s): rebuild it" % (
+        _ffi.library_path, len(_ffi.missing), _ffi.missing[0])
+    for item in items:
+        if item.fspath.basename in ("test_flow.py", "test_transport.py"):
+            item.add_marker(pytest.mark.skip(reason=reason))
