@@ -1,0 +1,3 @@
+module github.com/mpadjust/mpadjust/bindings/go
+
+go 1.24
