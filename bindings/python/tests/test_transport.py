@@ -117,9 +117,9 @@ def test_not_found_from_the_service():
         "__type": "com.amazonaws.marketplaceagreement#ResourceNotFoundException",
         "message": "no such agreement", "resourceId": AGREEMENT})})
     with make_client(fake) as client:
-        with pytest.raises(mpadjust.MpadjustError) as e:
+        with pytest.raises(mpadjust.NotFoundError) as e:
             client.find_agreements(agreement_id=AGREEMENT)
-    assert isinstance(e.value, (mpadjust.NotFoundError, mpadjust.ServiceError))
+    assert e.value.status == -12 and AGREEMENT in e.value.message
 
 
 class Boom(Exception):
@@ -167,8 +167,9 @@ def test_transport_timeout_becomes_a_timeout_or_transport_error():
     def transport(request):
         raise TimeoutError("slow")
     with make_client(transport) as client:
-        with pytest.raises((mpadjust.MpadjustTimeoutError, mpadjust.TransportError)):
+        with pytest.raises(mpadjust.MpadjustTimeoutError) as e:
             client.find_agreements(agreement_id=AGREEMENT)
+    assert e.value.status == -6
 
 
 def test_malformed_response_is_a_parse_error():
@@ -179,10 +180,13 @@ def test_malformed_response_is_a_parse_error():
 
 
 def test_bad_status_from_transport_is_reported():
+    # The library refuses the status inside the callback; that error is what the call raises.
     fake = FakeService({"DescribeAgreement": lambda r: (99999, {}, b"")})
     with make_client(fake) as client:
-        with pytest.raises(mpadjust.MpadjustError):
+        with pytest.raises(mpadjust.InvalidError) as e:
             client.find_agreements(agreement_id=AGREEMENT)
+    assert "http_status" in e.value.message
+    assert isinstance(e.value.__context__, mpadjust.CallbackError)
 
 
 def test_log_callback_receives_lines_without_secrets():
