@@ -228,8 +228,9 @@ def test_journal_errors(tmp_path):
 
 
 def test_cancellation_requests(client, fresh):
-    sent = client.send_cancellation_request(HAPPY, "BUYER_REQUEST" if False else "OTHER",
+    sent = client.send_cancellation_request(HAPPY, "OTHER",
                                             description="Buyer asked to end the subscription")
+    assert sent["status"] == "PENDING_APPROVAL"
     acr = json.dumps(sent)
     assert "acr-" in acr
     acr_id = [v for v in _walk(sent) if isinstance(v, str) and v.startswith("acr-")][0]
@@ -237,8 +238,10 @@ def test_cancellation_requests(client, fresh):
     assert acr_id in json.dumps(got)
     listed = client.list_cancellation_requests(HAPPY)
     assert acr_id in json.dumps(listed)
-    with pytest.raises((mpadjust.ConflictError, mpadjust.ServiceError)):
+    with pytest.raises(mpadjust.ServiceError) as e:
         client.send_cancellation_request(HAPPY, "OTHER", description="second one")
+    assert e.value.service_error["errorType"] == "ConflictException"
+    assert e.value.service_error["httpStatus"] == 409 and e.value.request_id
     withdrawn = client.withdraw_cancellation_request(HAPPY, acr_id, "buyer changed their mind")
     assert acr_id in json.dumps(withdrawn)
 
