@@ -286,3 +286,35 @@ def test_example_refund_script(fresh, tmp_path):
                        env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "COMPLETED" in r.stdout and INVOICE in r.stdout
+
+
+def _one_entry_plan(client, key):
+    return mpadjust.Plan(plan_key=key).add(mpadjust.Entry(
+        HAPPY, INVOICE, amount="5.00", currency="USD", reason_code="INCORRECT_METERING",
+        description=DESCRIPTION)).resolve(client)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_progress_exception_is_reraised_and_false_stops(client, fresh, tmp_path):
+    def boom(done, total, failed):
+        raise Stop()
+    with pytest.raises(Stop) as e:
+        _one_entry_plan(client, "progress-raise").submit(client, journal=tmp_path / "a", progress=boom)
+    assert isinstance(e.value.__context__, mpadjust.CallbackError)
+    with pytest.raises(mpadjust.CallbackError):
+        _one_entry_plan(client, "progress-false").submit(client, journal=tmp_path / "b",
+                                                         progress=lambda d, t, f: False)
+    # The client is still usable, and a later submit without the callback goes through.
+    results = _one_entry_plan(client, "progress-none").submit(client, journal=tmp_path / "c")
+    assert results[0].outcome == mpadjust.Outcome.CREATED
+
+
+def test_unresolved_plan_cannot_be_submitted(client, tmp_path):
+    plan = mpadjust.Plan().add(mpadjust.Entry(HAPPY, INVOICE, amount="5.00", currency="USD",
+                                              reason_code="INCORRECT_METERING",
+                                              description=DESCRIPTION))
+    with pytest.raises(mpadjust.InvalidError):
+        plan.submit(client, journal=tmp_path / "j")
