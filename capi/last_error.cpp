@@ -1,5 +1,7 @@
 // capi/last_error.cpp - statuses, messages and the thread-local last error (STYLE.md 3.4).
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include <mpadjust.h>
 
@@ -23,7 +25,22 @@ size_t utf8_prefix(const char* text, size_t len, size_t cap) noexcept {
   return n;
 }
 
+// The last service error's details (heap-allocated only after a service error).
+thread_local std::unique_ptr<mpadjust::service_error_info> last_service_error_info;
+
 }  // namespace
+
+void clear_last_service_error() noexcept { last_service_error_info.reset(); }
+
+void set_last_service_error(const mpadjust::service_error_info& info) noexcept {
+  try {
+    last_service_error_info = std::make_unique<mpadjust::service_error_info>(info);
+  } catch (...) {
+    last_service_error_info.reset();
+  }
+}
+
+const mpadjust::service_error_info* last_service_error() noexcept { return last_service_error_info.get(); }
 
 void clear_last_error() noexcept { last_error_buffer[0] = '\0'; }
 

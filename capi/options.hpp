@@ -50,6 +50,20 @@ class options_reader {
   const Options* opts_;
 };
 
+// The body of every *_init function of an extensible struct: zeroes the caller's struct_size
+// bytes (smaller than ours: an older header; larger: a newer one, whose extra knobs must read
+// as zero) and sets struct_size. Throws MPADJUST_EINVALID for NULL or a size below min_size.
+template <class Struct>
+void init_struct(Struct* s, size_t struct_size, size_t min_size, const char* name) {
+  if (s == nullptr) throw mpadjust::invalid_field(name, "must not be NULL");
+  if (struct_size < min_size)
+    throw mpadjust::invalid_field("struct_size", "is " + std::to_string(struct_size) +
+                                                     ", below the smallest layout (" + std::to_string(min_size) +
+                                                     " bytes); pass sizeof");
+  std::memset(static_cast<void*>(s), 0, struct_size);
+  s->struct_size = struct_size;
+}
+
 // MPADJUST_OPTION(reader, type, field, default): the caller's value of `field`, or the default
 // when its struct is too old to have it (or the options pointer is NULL).
 #define MPADJUST_OPTION(reader, type, field, dflt)                                    \

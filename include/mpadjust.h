@@ -390,8 +390,9 @@ MPADJUST_API const char *mpadjust_signed_request_signature(
  *
  * Rich results travel as JSON text (UTF-8) in an owned mpadjust_buf; JSON member names are the
  * API's camelCase. Money is always decimal text ("100.00"), never a JSON number; timestamps are
- * epoch seconds (JSON numbers, possibly with a 3-digit fraction) in outputs of the API and
- * ISO 8601 text in the workflow's own documents (plans, journals).
+ * epoch seconds (JSON numbers, possibly with a 3-digit fraction) in the API's own output shapes
+ * (cancellation requests) and UTC ISO 8601 text in the workflow's documents (agreements,
+ * invoices, plans, journals).
  */
 
 /*
@@ -594,7 +595,7 @@ MPADJUST_API mpadjust_status mpadjust_agreement_query_init(mpadjust_agreement_qu
  *     "buyerAccountId","sellerAccountId","startTime","endTime","acceptanceTime"}],
  *    "warnings":["..."]}
  * with one or more candidates: the library never picks one of several, the caller chooses.
- * Times are epoch seconds (numbers) and absent when unknown.
+ * Times are UTC ISO 8601 text ("2026-01-05T00:00:00Z"), absent when unknown.
  * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no agreement matches); MPADJUST_EINVALID (bad or
  * empty query); MPADJUST_ESERVICE (see mpadjust_last_service_error_json); MPADJUST_ETRANSPORT,
  * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED, MPADJUST_ECREDENTIALS. Thread rule: as for the client.
@@ -627,7 +628,9 @@ MPADJUST_API mpadjust_status mpadjust_invoice_filter_init(mpadjust_invoice_filte
  * MPADJUST_OK *json_out (owned) holds
  *   {"invoices":[{"agreementId","invoiceId","invoiceType","currencyCode","amount",
  *     "maxAdjustmentAmount","billingPeriod":"YYYY-MM","issuedTime","adjustable":true|false}]}
- * (amounts as decimal text; "adjustable" is false for credit memos; an empty list is OK).
+ * (amounts as decimal text; issuedTime ISO 8601 text; billingPeriod and issuedTime absent when
+ * unknown; "invoicingEntity" when the service names one; "adjustable" is false for credit
+ * memos; an empty list is OK).
  * Statuses: MPADJUST_OK; MPADJUST_EINVALID (bad agreement ID or filter; the message names the
  * field); MPADJUST_ESERVICE (e.g. ResourceNotFoundException); MPADJUST_ETRANSPORT,
  * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED. Thread rule: as for the client.
@@ -876,7 +879,7 @@ MPADJUST_API const char *mpadjust_results_error_message(const mpadjust_results *
 
 /*
  * Every result as owned JSON {"results":[{"agreementId","invoiceId","amount","currency",
- * "clientToken","outcome":"created|already_done|rejected|in_doubt|not_sent",
+ * "clientToken","entryKey","outcome":"created|already_done|rejected|in_doubt|not_sent",
  * "billingAdjustmentRequestId","requestId","status","statusMessage","errorCode","errorMessage"}]}.
  * Statuses: MPADJUST_OK; MPADJUST_EINVALID (NULL argument).
  */
