@@ -130,3 +130,5 @@ func withCause(err error, cause error) error {
 	}
 	return &CallbackError{Err: me, Cause: cause}
 }
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }
