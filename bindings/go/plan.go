@@ -119,12 +119,12 @@ func (p *Plan) AddEntry(e Entry) error {
 		}
 		var strs cstrings
 		defer strs.free()
-		// Required fields are passed even when empty so the library names them.
-		ce.agreement_id = strs.add(e.AgreementID)
-		ce.invoice_id = strs.add(e.InvoiceID)
-		ce.amount = strs.add(e.Amount)
-		ce.currency = strs.add(e.Currency)
-		ce.reason_code = strs.add(e.ReasonCode)
+		// An empty required field is passed as NULL, so the library refuses it here, naming it.
+		ce.agreement_id = strs.opt(e.AgreementID)
+		ce.invoice_id = strs.opt(e.InvoiceID)
+		ce.amount = strs.opt(e.Amount)
+		ce.currency = strs.opt(e.Currency)
+		ce.reason_code = strs.opt(e.ReasonCode)
 		ce.description = strs.opt(e.Description)
 		ce.support_case_id = strs.opt(e.SupportCaseID)
 		ce.buyer_reference = strs.opt(e.BuyerReference)

@@ -37,12 +37,13 @@ type ServiceError struct {
 	Attempts     int          `json:"attempts"`
 }
 
+// Error is the library's message, which already names the operation, the error type, the
+// reason and the request ID.
 func (e *ServiceError) Error() string {
-	s := fmt.Sprintf("%s: %s", e.Err.Error(), e.ErrorType)
-	if e.RequestID != "" {
-		s += " (request id " + e.RequestID + ")"
+	if e.Err == nil {
+		return fmt.Sprintf("mpadjust: service error: %s (%s)", e.ErrorType, e.Message)
 	}
-	return s
+	return e.Err.Error()
 }
 
 // Unwrap gives the library's *Error (status StatusService).
