@@ -211,3 +211,5 @@ func TestCleanupAndClose(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func newHTTPTransport() *http.Transport { return &http.Transport{MaxIdleConnsPerHost: 16} }
