@@ -596,7 +596,8 @@ MPADJUST_API mpadjust_status mpadjust_agreement_query_init(mpadjust_agreement_qu
  *    "warnings":["..."]}
  * with one or more candidates: the library never picks one of several, the caller chooses.
  * Times are UTC ISO 8601 text ("2026-01-05T00:00:00Z"), absent when unknown.
- * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no agreement matches); MPADJUST_EINVALID (bad or
+ * Statuses: MPADJUST_OK; MPADJUST_ENOTFOUND (no agreement matches, or the agreement_id does not
+ * exist); MPADJUST_EINVALID (bad or
  * empty query); MPADJUST_ESERVICE (see mpadjust_last_service_error_json); MPADJUST_ETRANSPORT,
  * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED, MPADJUST_ECREDENTIALS. Thread rule: as for the client.
  */
@@ -632,8 +633,9 @@ MPADJUST_API mpadjust_status mpadjust_invoice_filter_init(mpadjust_invoice_filte
  * unknown; "invoicingEntity" when the service names one; "adjustable" is false for credit
  * memos; an empty list is OK).
  * Statuses: MPADJUST_OK; MPADJUST_EINVALID (bad agreement ID or filter; the message names the
- * field); MPADJUST_ESERVICE (e.g. ResourceNotFoundException); MPADJUST_ETRANSPORT,
- * MPADJUST_ETIMEOUT, MPADJUST_ECANCELLED. Thread rule: as for the client.
+ * field); MPADJUST_ENOTFOUND (no such agreement: the service's ResourceNotFoundException);
+ * MPADJUST_ESERVICE (other service errors); MPADJUST_ETRANSPORT, MPADJUST_ETIMEOUT,
+ * MPADJUST_ECANCELLED. Thread rule: as for the client.
  */
 MPADJUST_API mpadjust_status mpadjust_invoices_list(mpadjust_buf *json_out, mpadjust_client *client,
                                                     const char *agreement_id,

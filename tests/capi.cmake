@@ -51,3 +51,9 @@ endif()
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND MPADJUST_INSTALL)
   include(${CMAKE_CURRENT_SOURCE_DIR}/package/package.cmake)
 endif()
+
+# ---- the whole refund through the C ABI against the simulator (tests/capi/test_capi_flow.cpp).
+include(${CMAKE_CURRENT_LIST_DIR}/simulator.cmake)
+mpadjust_simulator_test(capi.flow LABELS capi simulator
+                        SIM_ARGS --adjustment-delay 0.3 TIMEOUT 120
+                        COMMAND $<TARGET_FILE:mpadjust-capi-tests> --no-intro=true "--test-case=capi flow:*")
