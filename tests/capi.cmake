@@ -57,3 +57,14 @@ include(${CMAKE_CURRENT_LIST_DIR}/simulator.cmake)
 mpadjust_simulator_test(capi.flow LABELS capi simulator
                         SIM_ARGS --adjustment-delay 0.3 TIMEOUT 120
                         COMMAND $<TARGET_FILE:mpadjust-capi-tests> --no-intro=true "--test-case=capi flow:*")
+
+# ---- the refund examples (examples/c/refund.c, examples/cpp/refund.cpp) against the simulator.
+foreach(example example-c-refund example-refund)
+  if(TARGET ${example})
+    mpadjust_simulator_test(examples.${example} LABELS examples simulator
+                            SIM_ARGS --adjustment-delay 0.3 TIMEOUT 120
+                            COMMAND ${CMAKE_COMMAND} -DPROG=$<TARGET_FILE:${example}>
+                                    -DJOURNAL=${CMAKE_CURRENT_BINARY_DIR}/${example}.journal.jsonl
+                                    -P ${CMAKE_CURRENT_SOURCE_DIR}/capi/run_fresh_journal.cmake)
+  endif()
+endforeach()
