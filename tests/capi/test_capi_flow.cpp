@@ -7,8 +7,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -208,5 +211,71 @@ TEST_CASE("capi flow: cancellation requests: send, get, list, withdraw") {
   CHECK(mpadjust_cancellation_withdraw(&buf, c, agreement, acr.c_str(), "again") == MPADJUST_ESERVICE);
   REQUIRE(mpadjust_last_service_error_json(&buf) == MPADJUST_OK);
   CHECK(contains(take(&buf), "\"errorType\":\"ConflictException\""));
+  mpadjust_client_free(c);
+}
+
+namespace {
+struct progress_log {
+  std::atomic<int> calls{0};
+  std::atomic<size_t> last_done{0};
+  std::atomic<size_t> total{0};
+};
+int count_progress(size_t done, size_t total, size_t, void* userdata) {
+  auto* log = static_cast<progress_log*>(userdata);
+  ++log->calls;
+  log->last_done = done;
+  log->total = total;
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("capi flow: a concurrent submit of 7 entries (2 calls on 2 clients) creates each once") {
+  mpadjust_client* c = sim_client(sim_endpoint());
+  const char* agreement = "agmt-4WcJ7rPy3MvD8kTn2QsL5hXb";  // EUR; invoice 89.90, max 89.90
+  const char* invoice = "E2E20260101b8d4af57";
+  mpadjust_plan* p = nullptr;
+  REQUIRE(mpadjust_plan_new(&p, "capi-flow-concurrent") == MPADJUST_OK);
+  const char* amounts[] = {"1.00", "2.00", "3.00", "4.00", "5.00", "6.00", "7.00"};
+  for (const char* amount : amounts) {
+    mpadjust_entry e = MPADJUST_ENTRY_INIT;
+    e.agreement_id = agreement;
+    e.invoice_id = invoice;
+    e.amount = amount;
+    e.currency = "EUR";
+    e.reason_code = "TEST_ENVIRONMENT_CHARGES";
+    e.description = "Charges from the buyer's staging account during the January load test";
+    REQUIRE(mpadjust_plan_add_entry(p, &e) == MPADJUST_OK);
+  }
+  REQUIRE_MESSAGE(mpadjust_plan_resolve(p, c, 0) == MPADJUST_OK, mpadjust_last_error_message());
+  const std::string journal = temp_dir() + "/journal.jsonl";
+  progress_log log;
+  mpadjust_submit_options opts = MPADJUST_SUBMIT_OPTIONS_INIT;
+  opts.concurrency = 4;
+  opts.progress = count_progress;
+  opts.progress_userdata = &log;
+  mpadjust_results* r = nullptr;
+  REQUIRE_MESSAGE(mpadjust_plan_submit(&r, p, c, journal.c_str(), &opts) == MPADJUST_OK,
+                  mpadjust_last_error_message());
+  REQUIRE(mpadjust_results_count(r) == 7);
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < 7; ++i) {
+    CHECK(mpadjust_results_outcome(r, i) == MPADJUST_OUTCOME_CREATED);
+    CHECK(std::string(mpadjust_results_amount(r, i)) == amounts[i]);
+    ids.push_back(mpadjust_results_billing_adjustment_request_id(r, i));
+    CHECK(ids.back().rfind("ba-", 0) == 0);
+  }
+  std::sort(ids.begin(), ids.end());
+  CHECK(std::unique(ids.begin(), ids.end()) == ids.end());
+  CHECK(log.calls >= 3);  // before the first call and after each of the 2 calls
+  CHECK(log.last_done == 7);
+  CHECK(log.total == 7);
+  mpadjust_results_free(r);
+
+  // 1 + 2 + ... + 7 = 28.00 EUR refunded: 89.90 - 28.00 = 61.90 left.
+  mpadjust_buf buf = MPADJUST_BUF_INIT;
+  REQUIRE(mpadjust_invoices_list(&buf, c, agreement, nullptr) == MPADJUST_OK);
+  CHECK(contains(take(&buf), "\"invoiceId\":\"E2E20260101b8d4af57\",\"invoiceType\":\"INVOICE\",\"currencyCode\":"
+                             "\"EUR\",\"amount\":\"89.90\",\"maxAdjustmentAmount\":\"61.90\""));
+  mpadjust_plan_free(p);
   mpadjust_client_free(c);
 }

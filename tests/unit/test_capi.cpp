@@ -83,3 +83,35 @@ TEST_CASE("capi: a long message is truncated to the buffer on a UTF-8 character 
   mpadjust::capi::guard([&] { throw mpadjust::error(MPADJUST_EIO, exact); });
   CHECK(std::string(mpadjust_last_error_message()) == exact);
 }
+
+TEST_CASE("capi: the guard keeps a service error's details until the next guarded call") {
+  using mpadjust::capi::guard;
+  using mpadjust::capi::guard_keep_service_error;
+  using mpadjust::capi::last_service_error;
+  mpadjust::service_error_info info;
+  info.operation = "DescribeAgreement";
+  info.http_status = 404;
+  info.error_type = "ResourceNotFoundException";
+  info.message = "no such agreement";
+  info.request_id = "req-1";
+  info.fields.push_back({"agreementId", "unknown"});
+
+  CHECK(guard([&] { throw mpadjust::service_error(info); }) == MPADJUST_ESERVICE);
+  REQUIRE(last_service_error() != nullptr);
+  CHECK(last_service_error()->error_type == "ResourceNotFoundException");
+  CHECK(last_service_error()->http_status == 404);
+  REQUIRE(last_service_error()->fields.size() == 1);
+  CHECK(last_service_error()->fields[0].name == "agreementId");
+
+  // The reading function's guard keeps it (and still clears the message on success).
+  CHECK(guard_keep_service_error([] {}) == MPADJUST_OK);
+  REQUIRE(last_service_error() != nullptr);
+  CHECK(std::string(mpadjust_last_error_message()).empty());
+
+  // Any other guarded call clears it, whether it succeeds or fails otherwise.
+  CHECK(guard([] { throw mpadjust::error(MPADJUST_ETIMEOUT, "slow"); }) == MPADJUST_ETIMEOUT);
+  CHECK(last_service_error() == nullptr);
+  CHECK(guard([&] { throw mpadjust::service_error(info); }) == MPADJUST_ESERVICE);
+  CHECK(guard([] {}) == MPADJUST_OK);
+  CHECK(last_service_error() == nullptr);
+}
