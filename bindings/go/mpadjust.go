@@ -10,7 +10,14 @@
 //
 // Handles (Client, Plan, Results, Credentials, Signer) own C memory: call Close when done.
 // A cleanup also frees a handle that becomes unreachable, but only Close frees it at a known
-// time. A Client is used by one goroutine at a time; Credentials and Signer may be shared.
+// time. Credentials, Signer and resolved Plans may be shared between goroutines; a Client
+// serialises its calls (use one Client per goroutine for parallel work).
+//
+// Every network call takes a context.Context: when it is done, a goroutine calls
+// mpadjust_client_cancel and the call returns an error matching both ErrCancelled and
+// ctx.Err(). Go callbacks (ClientOptions.Log and .Transport, SubmitOptions.Progress) reach C
+// through runtime/cgo.Handle; a panic or an error in them is recovered and returned as a
+// *CallbackError (matching ErrCallback and the callback's own error or *PanicError).
 package mpadjust
 
 /*

@@ -1,6 +1,7 @@
 package mpadjust
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -213,3 +214,33 @@ func TestCleanupAndClose(t *testing.T) {
 }
 
 func newHTTPTransport() *http.Transport { return &http.Transport{MaxIdleConnsPerHost: 16} }
+
+// A context cancelled after the library's last look at it (here: from the log line of the
+// final HTTP 200) leaves a pending cancel in the library; the binding must not let it abort
+// the next call.
+func TestLateCancelDoesNotAbortTheNextCall(t *testing.T) {
+	s := sim(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	c := newSimClient(t, s, func(o *ClientOptions) {
+		o.LogLevel = LogDebug
+		o.Log = func(_ LogLevel, line string) {
+			if strings.Contains(line, "DescribeAgreement attempt 1: HTTP 200") {
+				once.Do(func() {
+					cancel()
+					time.Sleep(100 * time.Millisecond) // the binding's cancel goroutine reaches the library
+				})
+			}
+		}
+	})
+	_, err := c.FindAgreements(ctx, AgreementQuery{AgreementID: happyAgreement})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("first call: %v", err)
+	}
+	t.Logf("first call (cancelled after its last check): %v", err)
+	for i := 0; i < 2; i++ {
+		if _, err := c.FindAgreements(testContext(t), AgreementQuery{AgreementID: happyAgreement}); err != nil {
+			t.Fatalf("call %d after a late cancel: %v", i+2, err)
+		}
+	}
+}
