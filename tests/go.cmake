@@ -43,5 +43,11 @@ add_test(NAME go.test COMMAND "${MPADJUST_GO}" test -race -count=1 -timeout 600s
          WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}/bindings/go")
 add_test(NAME go.example.vet COMMAND "${MPADJUST_GO}" vet ./...
          WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}/examples/go")
-set_tests_properties(go.vet go.test go.example.vet PROPERTIES LABELS "go" TIMEOUT 900
+# gofmt: every Go file of the binding and the examples is formatted.
+get_filename_component(mpadjust_go_bin_dir "${MPADJUST_GO}" DIRECTORY)
+add_test(NAME go.fmt
+         COMMAND sh -c "out=$(\"$1\" -l bindings/go examples/go) || exit 1; test -z \"$out\" || { echo \"not gofmt'ed: $out\"; exit 1; }"
+                 sh "${mpadjust_go_bin_dir}/gofmt"
+         WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
+set_tests_properties(go.vet go.test go.example.vet go.fmt PROPERTIES LABELS "go" TIMEOUT 900
                      ENVIRONMENT "${mpadjust_go_env}")

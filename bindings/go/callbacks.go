@@ -136,7 +136,9 @@ func mpadjustGoTransport(resp *C.mpadjust_http_response, req *C.mpadjust_http_re
 		return transportFailure(err)
 	}
 	defer hresp.Body.Close()
-	if call(func() C.mpadjust_status { return C.mpadjust_http_response_set_status(resp, C.int32_t(hresp.StatusCode)) }) != nil {
+	if call(func() C.mpadjust_status {
+		return C.mpadjust_http_response_set_status(resp, C.int32_t(hresp.StatusCode))
+	}) != nil {
 		st.fail(errors.New("transport: HTTP status out of range"))
 		return callbackAbort
 	}
