@@ -124,6 +124,9 @@ func NewClient(opts ClientOptions) (*Client, error) {
 	if err := checkInit(); err != nil {
 		return nil, err
 	}
+	if opts.Credentials != nil && opts.Credentials.raw() == nil {
+		return nil, errClosed("ClientOptions.Credentials") // not silently the default chain
+	}
 	var o C.mpadjust_client_options
 	if err := call(func() C.mpadjust_status {
 		return C.mpadjust_client_options_init(&o, C.size_t(unsafe.Sizeof(o)))

@@ -207,6 +207,11 @@ func TestCleanupAndClose(t *testing.T) {
 	if c.Endpoint() != "" {
 		t.Fatal("closed client has an endpoint")
 	}
+	closedCreds, _ := NewStaticCredentials(simAccessKey, simSecretKey, "")
+	closedCreds.Close()
+	if _, err := NewClient(ClientOptions{Endpoint: s.endpoint, Credentials: closedCreds}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("closed credentials: %v", err)
+	}
 	var nilClient *Client
 	if err := nilClient.Close(); err != nil {
 		t.Fatal(err)
