@@ -722,6 +722,14 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
     ws.params.push_back(p);
   }
   param_entry enc_cred{}, enc_signed{}, enc_token{};
+  // The encoded session token lands in the thread's query scratch: wipe it when done.
+  struct scratch_wiper {
+    std::string& buf;
+    bool armed = false;
+    ~scratch_wiper() {
+      if (armed && !buf.empty()) OPENSSL_cleanse(&buf[0], buf.size());
+    }
+  } wiper{ws.qbuf};
   if (query_mode) {
     // Appends key=value (value written by `write`) to qbuf; returns its entry.
     auto add = [&ws](std::string_view key, auto&& write) {
@@ -749,6 +757,7 @@ void signer::impl::sign(const signing_request& req, const credentials& creds,
     });
     ws.params.push_back(enc_signed);
     if (!token.empty()) {
+      wiper.armed = true;
       enc_token = add("X-Amz-Security-Token",
                       [&](std::string& b) { append_encoded(b, token, c_unreserved); });
       if (sign_token) ws.params.push_back(enc_token);
