@@ -104,7 +104,9 @@ struct signing_request {
 };
 
 // Result of one signature. Reuse one object across calls: its buffers keep their capacity,
-// so steady-state signing does not allocate.
+// so steady-state signing does not allocate. With a session token, headers_to_add and query
+// carry the token verbatim/encoded: log canonical_request only via redact_canonical_request and
+// never log those two. Contents are unspecified after sign() threw.
 struct signing_output {
   std::string amz_date;           // YYYYMMDDTHHMMSSZ
   std::string credential_scope;   // YYYYMMDD/region/service/aws4_request
@@ -140,8 +142,9 @@ class signer {
 
   const signing_config& config() const noexcept;
 
-  // Signs at clock() + clock_skew(). Throws mpadjust::error (MPADJUST_EINVALID naming the
-  // field) for a request it cannot sign.
+  // Signs at clock() + clock_skew() (whole seconds, UTC). Throws mpadjust::error
+  // (MPADJUST_EINVALID naming the field, MPADJUST_ECREDENTIALS for unusable credentials) for a
+  // request it cannot sign. A moved-from signer may only be destroyed or assigned to.
   void sign(const signing_request& request, const credentials& creds, signing_output& out) const;
   // Signs at exactly `when` (no skew applied).
   void sign_at(const signing_request& request, const credentials& creds,

@@ -23,8 +23,6 @@ using namespace sigv4_detail;
 namespace {
 
 constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
-constexpr std::string_view empty_sha256 =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr std::string_view unsigned_payload_value = "UNSIGNED-PAYLOAD";
 constexpr std::int64_t max_expires = 604800;  // seven days
 
