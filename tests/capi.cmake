@@ -6,7 +6,8 @@
 file(GLOB mpadjust_capi_test_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/capi/*.cpp)
 add_executable(mpadjust-capi-tests ${mpadjust_capi_test_sources})
 target_link_libraries(mpadjust-capi-tests PRIVATE mpadjust_shared doctest::doctest Threads::Threads)
-target_compile_definitions(mpadjust-capi-tests PRIVATE MPADJUST_DEFAULT_SHARED_DIR="${MPADJUST_SHARED_DIR}")
+target_compile_definitions(mpadjust-capi-tests PRIVATE MPADJUST_DEFAULT_SHARED_DIR="${MPADJUST_SHARED_DIR}"
+                           $<$<BOOL:${MPADJUST_WITH_CURL}>:MPADJUST_WITH_CURL=1>)
 mpadjust_set_warnings(mpadjust-capi-tests)
 mpadjust_set_sanitize(mpadjust-capi-tests)
 add_test(NAME capi COMMAND mpadjust-capi-tests --no-intro=true "--test-case-exclude=capi flow:*")
@@ -53,10 +54,13 @@ if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND MPADJUST_INSTALL)
 endif()
 
 # ---- the whole refund through the C ABI against the simulator (tests/capi/test_capi_flow.cpp).
+# It needs the default (libcurl) transport.
 include(${CMAKE_CURRENT_LIST_DIR}/simulator.cmake)
-mpadjust_simulator_test(capi.flow LABELS capi simulator
-                        SIM_ARGS --adjustment-delay 0.3 TIMEOUT 120
-                        COMMAND $<TARGET_FILE:mpadjust-capi-tests> --no-intro=true "--test-case=capi flow:*")
+if(MPADJUST_WITH_CURL)
+  mpadjust_simulator_test(capi.flow LABELS capi simulator
+                          SIM_ARGS --adjustment-delay 0.3 TIMEOUT 120
+                          COMMAND $<TARGET_FILE:mpadjust-capi-tests> --no-intro=true "--test-case=capi flow:*")
+endif()
 
 # ---- the refund examples (examples/c/refund.c, examples/cpp/refund.cpp) against the simulator.
 foreach(example example-c-refund example-refund)

@@ -249,8 +249,15 @@ TEST_CASE("capi client: options init, NULL options, endpoint and NULL handling")
   CHECK(contains(mpadjust_last_error_message(), "max_attempts"));
   opts.max_attempts = 0;
   opts.endpoint = "http://agreement.example.com";  // plain http to a remote host
+#ifdef MPADJUST_WITH_CURL
+  // The default transport refuses it when a request is made, not at construction.
   CHECK(mpadjust_client_new(&out, "us-east-1", nullptr, &opts) == MPADJUST_OK);
   mpadjust_client_free(out);
+#else
+  // Built without libcurl: no default transport, and the error says so.
+  CHECK(mpadjust_client_new(&out, "us-east-1", nullptr, &opts) == MPADJUST_EINVALID);
+  CHECK(contains(mpadjust_last_error_message(), "libcurl"));
+#endif
 }
 
 TEST_CASE("capi client: client options struct_size: first layout, larger with zero tail, non-zero tail, too small") {
@@ -260,6 +267,9 @@ TEST_CASE("capi client: client options struct_size: first layout, larger with ze
   REQUIRE(mpadjust_client_options_init(big.get(), big.bytes.size()) == MPADJUST_OK);
   CHECK(big.get()->struct_size == sizeof(mpadjust_client_options) + 16);
   big.get()->endpoint = "https://larger.example";
+  big.get()->transport = canned_transport;  // no network, and no dependency on libcurl
+  canned_service svc;
+  big.get()->transport_userdata = &svc;
   mpadjust_client* c = nullptr;
   CHECK(mpadjust_client_new(&c, "us-east-1", creds, big.get()) == MPADJUST_OK);
   CHECK(std::string(mpadjust_client_endpoint(c)) == "https://larger.example");
@@ -272,6 +282,8 @@ TEST_CASE("capi client: client options struct_size: first layout, larger with ze
 
   mpadjust_client_options opts = MPADJUST_CLIENT_OPTIONS_INIT;
   opts.endpoint = "https://first-layout.example";
+  opts.transport = canned_transport;
+  opts.transport_userdata = &svc;
   opts.struct_size = MPADJUST_CLIENT_OPTIONS_MIN_SIZE;  // the 1.0 layout, without padding
   CHECK(mpadjust_client_new(&c, "us-east-1", creds, &opts) == MPADJUST_OK);
   CHECK(std::string(mpadjust_client_endpoint(c)) == "https://first-layout.example");
