@@ -214,12 +214,17 @@ struct client::impl {
   static std::string format_uuid4(unsigned char (&b)[16]) {
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    char out[37];
-    std::snprintf(out, sizeof out,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-                  b[15]);
-    return std::string(out, 36);
+    // 8-4-4-4-12 lower-case hex digits, formatted by hand: snprintf cost ~6k instructions per
+    // call on the hot path (one id per call).
+    static constexpr char hex[] = "0123456789abcdef";
+    char out[36];
+    std::size_t o = 0;
+    for (int i = 0; i < 16; ++i) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+      out[o++] = hex[b[i] >> 4];
+      out[o++] = hex[b[i] & 0x0F];
+    }
+    return std::string(out, sizeof out);
   }
 
   // A random UUID from the OS CSPRNG: idempotency tokens.
