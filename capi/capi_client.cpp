@@ -277,7 +277,7 @@ MPADJUST_API mpadjust_status mpadjust_agreements_find(mpadjust_buf* json_out, mp
       for (const auto& w : found.warnings) msg += "\n" + w;
       throw mpadjust::error(MPADJUST_ENOTFOUND, msg);
     }
-    mpadjust::capi::fill_buf(json_out, mpadjust::capi::agreements_json(found));
+    mpadjust::capi::fill_buf(json_out, mpadjust::agreements_to_json(found));
   });
 }
 
@@ -307,7 +307,7 @@ MPADJUST_API mpadjust_status mpadjust_invoices_list(mpadjust_buf* json_out, mpad
     const int64_t before = MPADJUST_OPTION(r, mpadjust_invoice_filter, issued_before_epoch_ms, int64_t{0});
     if (after != 0) f.issued_after = mpadjust::timestamp_from_epoch_ms(after);
     if (before != 0) f.issued_before = mpadjust::timestamp_from_epoch_ms(before);
-    mpadjust::capi::fill_buf(json_out, mpadjust::capi::invoices_json(mpadjust::list_invoices(c, agreement_id, f)));
+    mpadjust::capi::fill_buf(json_out, mpadjust::invoices_to_json(mpadjust::list_invoices(c, agreement_id, f)));
   });
 }
 

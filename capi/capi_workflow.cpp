@@ -359,7 +359,7 @@ MPADJUST_API mpadjust_status mpadjust_results_json(mpadjust_buf* out, const mpad
   return guard([&] {
     require_arg(out, "out");
     require_arg(results, "results");
-    mpadjust::capi::fill_buf(out, mpadjust::capi::results_json(results->results));
+    mpadjust::capi::fill_buf(out, mpadjust::results_to_json(results->results));
   });
 }
 
@@ -369,7 +369,7 @@ MPADJUST_API mpadjust_status mpadjust_journal_list_json(mpadjust_buf* out, const
   return guard([&] {
     require_arg(out, "out");
     const mpadjust::journal_contents contents = mpadjust::read_journal(journal_path_or_default(journal_path));
-    mpadjust::capi::fill_buf(out, mpadjust::capi::journal_json(mpadjust::fold_journal(contents.records),
+    mpadjust::capi::fill_buf(out, mpadjust::journal_to_json(mpadjust::fold_journal(contents.records),
                                                                contents.warnings));
   });
 }
@@ -425,7 +425,7 @@ MPADJUST_API mpadjust_status mpadjust_refund_form_text(mpadjust_buf* text_out,
                                                        const mpadjust_refund_form_input* input) noexcept {
   return guard([&] {
     require_arg(text_out, "text_out");
-    mpadjust::capi::fill_buf(text_out, mpadjust::capi::refund_form_text(form_from(input)));
+    mpadjust::capi::fill_buf(text_out, mpadjust::refund_form_to_text(form_from(input)));
   });
 }
 
@@ -433,7 +433,7 @@ MPADJUST_API mpadjust_status mpadjust_refund_form_json(mpadjust_buf* json_out,
                                                        const mpadjust_refund_form_input* input) noexcept {
   return guard([&] {
     require_arg(json_out, "json_out");
-    mpadjust::capi::fill_buf(json_out, mpadjust::capi::refund_form_json(form_from(input)));
+    mpadjust::capi::fill_buf(json_out, mpadjust::refund_form_to_json(form_from(input)));
   });
 }
 

@@ -14,21 +14,15 @@ namespace mpadjust {
 namespace capi {
 
 // {"agreements":[{...}],"warnings":[...]}; times as UTC ISO 8601 text, absent when unknown.
-std::string agreements_json(const agreement_lookup& lookup);
 // {"invoices":[{...}]}
-std::string invoices_json(const std::vector<invoice_info>& invoices);
 // {"results":[{...}]}
-std::string results_json(const std::vector<entry_result>& results);
 // {"entries":[{...}],"warnings":[...]}
-std::string journal_json(const std::vector<journal_entry>& entries, const std::vector<std::string>& warnings);
 // {"operation","httpStatus","errorType","message","requestId","reason","fields":[...],...}
 std::string service_error_json(const service_error_info& info);
 // {"problems":[...]}
 std::string problems_json(const std::vector<std::string>& problems);
 // {"fields":[{"label","value"}],"additionalComments"}
-std::string refund_form_json(const refund_form& form);
 // "Label: value" lines, a blank line, "Additional comments:" and the free text.
-std::string refund_form_text(const refund_form& form);
 
 }  // namespace capi
 }  // namespace mpadjust

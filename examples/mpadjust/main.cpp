@@ -249,27 +249,6 @@ std::string json_escape(std::string_view s) {
   return out;
 }
 
-std::string iso_time(const std::optional<timestamp>& t) {
-  if (!t) return "";
-  std::time_t secs = static_cast<std::time_t>(epoch_ms(*t) / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string agreement_json(const agreement_info& a) {
-  std::string products;
-  for (const auto& p : a.product_ids) products += (products.empty() ? "\"" : ",\"") + json_escape(p) + "\"";
-  return "{\"agreementId\":\"" + json_escape(a.agreement_id) + "\",\"status\":\"" +
-         json_escape(a.status) + "\",\"agreementType\":\"" + json_escape(a.agreement_type) +
-         "\",\"offerId\":\"" + json_escape(a.offer_id) + "\",\"productIds\":[" + products +
-         "],\"buyerAccountId\":\"" + json_escape(a.buyer_account_id) +
-         "\",\"sellerAccountId\":\"" + json_escape(a.seller_account_id) + "\",\"startTime\":\"" +
-         iso_time(a.start_time) + "\",\"endTime\":\"" + iso_time(a.end_time) + "\"}";
-}
-
 // ------------------------------------------------------------------ commands
 
 int cmd_agreements(const context& ctx) {
@@ -292,13 +271,7 @@ int cmd_agreements(const context& ctx) {
   }
   agreement_lookup found = find_agreement(*c, q);
   if (ctx.json) {
-    std::string out = "{\"agreements\":[";
-    for (size_t i = 0; i < found.candidates.size(); ++i)
-      out += (i ? "," : "") + agreement_json(found.candidates[i]);
-    out += "],\"warnings\":[";
-    for (size_t i = 0; i < found.warnings.size(); ++i)
-      out += (i ? ",\"" : "\"") + json_escape(found.warnings[i]) + "\"";
-    std::cout << out << "]}\n";
+    std::cout << agreements_to_json(found) << "\n";
   } else {
     if (found.candidates.empty()) {
       std::cout << "No agreement matches.\n";
@@ -339,23 +312,7 @@ int cmd_invoices(const context& ctx) {
   auto c = ctx.make_client();
   auto invoices = list_invoices(*c, agreement, f);
   if (ctx.json) {
-    std::string out = "{\"invoices\":[";
-    for (size_t i = 0; i < invoices.size(); ++i) {
-      const auto& v = invoices[i];
-      std::string period;
-      if (v.billing_period) {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "%04d-%02d", v.billing_period->year, v.billing_period->month);
-        period = buf;
-      }
-      out += std::string(i ? "," : "") + "{\"invoiceId\":\"" + json_escape(v.invoice_id) +
-             "\",\"invoiceType\":\"" + json_escape(v.invoice_type) + "\",\"amount\":\"" +
-             json_escape(v.amount) + "\",\"maxAdjustmentAmount\":\"" +
-             json_escape(v.max_adjustment_amount) + "\",\"currencyCode\":\"" +
-             json_escape(v.currency_code) + "\",\"billingPeriod\":\"" + period +
-             "\",\"issuedTime\":\"" + iso_time(v.issued_time) + "\"}";
-    }
-    std::cout << out << "]}\n";
+    std::cout << invoices_to_json(invoices) << "\n";
   } else {
     if (invoices.empty())
       std::cout << "No invoices.\n";
@@ -429,25 +386,6 @@ int results_exit_code(const std::vector<entry_result>& results, bool waited) {
   return cli::ok;
 }
 
-std::string results_json(const std::vector<entry_result>& results) {
-  std::string out = "{\"results\":[";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    const plan_entry* e = r.entry;
-    out += std::string(i ? "," : "") + "{\"agreementId\":\"" +
-           json_escape(e ? e->agreement_id : "") + "\",\"invoiceId\":\"" +
-           json_escape(e ? e->invoice_id : "") + "\",\"amount\":\"" +
-           json_escape(e ? e->amount : "") + "\",\"currency\":\"" +
-           json_escape(e ? e->currency : "") + "\",\"clientToken\":\"" +
-           json_escape(e ? e->client_token : "") + "\",\"outcome\":\"" + to_string(r.outcome) +
-           "\",\"billingAdjustmentRequestId\":\"" + json_escape(r.billing_adjustment_request_id) +
-           "\",\"status\":\"" + json_escape(r.status) + "\",\"statusMessage\":\"" +
-           json_escape(r.status_message) + "\",\"errorCode\":\"" + json_escape(r.error_code) +
-           "\",\"errorMessage\":\"" + json_escape(r.error_message) + "\"}";
-  }
-  return out + "]}";
-}
-
 // A one-line progress bar on a terminal; nothing when stderr is not one.
 struct progress_bar {
   bool enabled = ::isatty(STDERR_FILENO) != 0;
@@ -519,7 +457,7 @@ int cmd_submit(const context& ctx) {
   auto results = submit(*c, p, journal, opts);
   bar.finish();
   if (ctx.json) {
-    std::cout << results_json(results) << "\n";
+    std::cout << results_to_json(results) << "\n";
   } else {
     std::cout << format_results(results);
     std::cout << "Journal: " << ctx.journal_path << "\n";
@@ -565,7 +503,7 @@ int cmd_wait(const context& ctx) {
     code = cli::in_doubt;
   }
   bar.finish();
-  std::cout << (ctx.json ? results_json(results) + "\n" : format_results(results));
+  std::cout << (ctx.json ? results_to_json(results) + "\n" : format_results(results));
   int r = results_exit_code(results, true);
   return code != cli::ok && r == cli::ok ? code : r;
 }
@@ -605,7 +543,7 @@ int cmd_status(const context& ctx) {
   } catch (const error& e) {
     if (e.status() != MPADJUST_ETIMEOUT) throw;
   }
-  std::cout << (ctx.json ? results_json(results) + "\n" : format_results(results));
+  std::cout << (ctx.json ? results_to_json(results) + "\n" : format_results(results));
   return results_exit_code(results, false);
 }
 
@@ -630,19 +568,7 @@ int cmd_journal(const context& ctx) {
   }
   if (a.words[1] != "list") throw cli::usage_error{"journal: unknown subcommand '" + a.words[1] + "'"};
   if (ctx.json) {
-    std::cout << "{\"entries\":[";
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const auto& e = entries[i];
-      std::cout << (i ? "," : "") << "{\"agreementId\":\"" << json_escape(e.agreement_id)
-                << "\",\"invoiceId\":\"" << json_escape(e.invoice_id) << "\",\"amount\":\""
-                << json_escape(e.amount) << "\",\"currency\":\"" << json_escape(e.currency)
-                << "\",\"state\":\"" << to_string(e.state) << "\",\"status\":\""
-                << json_escape(entry_display_status(e)) << "\",\"billingAdjustmentRequestId\":\""
-                << json_escape(e.billing_adjustment_request_id) << "\",\"clientToken\":\""
-                << json_escape(e.client_token) << "\",\"updated\":\"" << json_escape(e.updated)
-                << "\"}";
-    }
-    std::cout << "]}\n";
+    std::cout << journal_to_json(entries, contents.warnings) << "\n";
   } else {
     if (entries.empty()) std::cout << "The journal " << ctx.journal_path << " has no entries.\n";
     for (const auto& e : entries)
@@ -670,16 +596,7 @@ int cmd_refund_request_text(const context& ctx) {
   in.annual_subscription_date = a.get_or("--annual-date", "");
   in.reason = a.get_or("--reason", "");
   refund_form form = make_refund_form(in);
-  if (ctx.json) {
-    std::cout << "{\"fields\":{";
-    for (size_t i = 0; i < form.fields.size(); ++i)
-      std::cout << (i ? "," : "") << "\"" << json_escape(form.fields[i].first) << "\":\""
-                << json_escape(form.fields[i].second) << "\"";
-    std::cout << "},\"additionalComments\":\"" << json_escape(form.additional_comments) << "\"}\n";
-  } else {
-    for (const auto& f : form.fields) std::cout << f.first << ": " << f.second << "\n";
-    std::cout << "\nAdditional comments:\n" << form.additional_comments << "\n";
-  }
+  std::cout << (ctx.json ? refund_form_to_json(form) + "\n" : refund_form_to_text(form));
   return cli::ok;
 }
 

@@ -328,5 +328,27 @@ struct refund_form {
 // Throws plan_error naming every invalid field.
 refund_form make_refund_form(const refund_form_input& input);
 
+// ------------------------------------------------------------------ renderings
+
+// JSON documents (API camelCase names; times as ISO 8601 text, absent when unknown), the forms the
+// C ABI returns and `mpadjust --output json` prints:
+//   {"agreements":[{agreementId,status,agreementType,offerId,productIds,buyerAccountId,
+//                   sellerAccountId,startTime,endTime,acceptanceTime}],"warnings":[...]}
+std::string agreements_to_json(const agreement_lookup& lookup);
+//   {"invoices":[{agreementId,invoiceId,invoiceType,currencyCode,amount,maxAdjustmentAmount,
+//                 billingPeriod:"YYYY-MM",issuedTime,invoicingEntity,adjustable}]}
+std::string invoices_to_json(const std::vector<invoice_info>& invoices);
+//   {"results":[{agreementId,invoiceId,amount,currency,clientToken,entryKey,outcome,
+//                billingAdjustmentRequestId,requestId,status,statusMessage,errorCode,errorMessage}]}
+std::string results_to_json(const std::vector<entry_result>& results);
+//   {"entries":[{state,displayStatus,planKey,entryKey,clientToken,agreementId,...,attempts}],
+//    "warnings":[...]}
+std::string journal_to_json(const std::vector<journal_entry>& entries,
+                            const std::vector<std::string>& warnings);
+//   {"fields":[{"label","value"}],"additionalComments":"..."}
+std::string refund_form_to_json(const refund_form& form);
+// "Label: value" lines, a blank line, then "Additional comments:" and its text.
+std::string refund_form_to_text(const refund_form& form);
+
 }  // namespace v1
 }  // namespace mpadjust
