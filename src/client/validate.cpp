@@ -7,23 +7,35 @@
 
 #include <mpadjust/error.hpp>
 
+#include <cstring>
+
 #include "json/model_fields.hpp"
 
 namespace mpadjust {
 inline namespace v1 {
 namespace detail {
 
-long utf8_length(std::string_view s) noexcept {
-  long n = 0;
+std::size_t invalid_utf8_offset(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
   std::size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+  while (i < n) {
+    if (n - i >= 8) {  // the common case: a run of ASCII
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
     std::size_t len;
     std::uint32_t cp;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
+    if ((c & 0xE0) == 0xC0) {
       len = 2;
       cp = c & 0x1F;
     } else if ((c & 0xF0) == 0xE0) {
@@ -33,21 +45,27 @@ long utf8_length(std::string_view s) noexcept {
       len = 4;
       cp = c & 0x07;
     } else {
-      return -1;
+      return i;
     }
-    if (i + len > s.size()) return -1;
+    if (n - i < len) return i;
     for (std::size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return -1;
+      const unsigned cc = p[i + k];
+      if ((cc & 0xC0) != 0x80) return i;
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
     if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
         (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return -1;
+      return i;
     i += len;
-    ++n;
   }
+  return std::string_view::npos;
+}
+
+long utf8_length(std::string_view s) noexcept {
+  if (invalid_utf8_offset(s) != std::string_view::npos) return -1;
+  long n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // lead bytes only
   return n;
 }
 

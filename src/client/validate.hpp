@@ -29,6 +29,9 @@ constexpr std::size_t max_batch_entries = 5;
 
 // Number of Unicode code points of UTF-8 text, or -1 when it is not valid UTF-8.
 long utf8_length(std::string_view s) noexcept;
+// Offset of the first byte that does not start a valid UTF-8 sequence (overlong forms,
+// surrogates and code points above U+10FFFF are invalid), or npos when all of `s` is UTF-8.
+std::size_t invalid_utf8_offset(std::string_view s) noexcept;
 
 }  // namespace detail
 }  // namespace v1

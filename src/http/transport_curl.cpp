@@ -1,20 +1,29 @@
-// The default transport: libcurl, one easy handle per transport driven through a private multi
-// handle (so cancel() can wake a blocked poll with curl_multi_wakeup), connections kept alive.
+// The default transport. libcurl opens the connection (DNS, TCP, proxy tunnel, TLS with
+// verification: CURLOPT_CONNECT_ONLY on a private multi handle, so cancel() can wake its poll);
+// the HTTP/1.1 exchange on it is ours (http1.hpp), moved with curl_easy_send/curl_easy_recv and
+// one poll() that also watches a cancel pipe. Per call that is one send, one poll and one
+// receive system call, against four polls and libcurl's request formatting for a full libcurl
+// transfer (mpadjust-bench-client). The connection is kept alive between calls.
 // Only built with MPADJUST_WITH_CURL.
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <memory>
 #include <string>
 
 #include <mpadjust/http.hpp>
 
 #include "http/global.hpp"
-#include "http/response_parser.hpp"
+#include "http/http1.hpp"
 #include "http/url.hpp"
 #include "http/user_agent.hpp"
 
@@ -33,75 +42,9 @@ struct easy_deleter {
 struct multi_deleter {
   void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); }
 };
-struct slist_deleter {
-  void operator()(curl_slist* l) const noexcept { curl_slist_free_all(l); }
-};
 using easy_ptr = std::unique_ptr<CURL, easy_deleter>;
 using multi_ptr = std::unique_ptr<CURLM, multi_deleter>;
-using slist_ptr = std::unique_ptr<curl_slist, slist_deleter>;
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-// What the callbacks of one send() share. Callbacks never throw: they record the exception
-// and return the abort value; send() rethrows after the transfer (STYLE.md §3.5).
-struct call_state {
-  http_response* response = nullptr;
-  size_t max_bytes = 0;
-  bool body_expected = true;  // false for HEAD: its Content-Length announces no body
-  const std::atomic<bool>* cancelled = nullptr;
-  bool too_large = false;
-  std::exception_ptr error;
-};
-
-#ifdef CURL_WRITEFUNC_ERROR
-constexpr size_t write_abort = CURL_WRITEFUNC_ERROR;
-#else
-constexpr size_t write_abort = 0;  // any count other than the one passed aborts
-#endif
-
-extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) noexcept {
-  auto* st = static_cast<call_state*>(user);
-  const size_t n = size * count;
-  try {
-    std::string& body = st->response->body;
-    if (n > st->max_bytes - body.size()) {  // body.size() <= max_bytes always holds
-      st->too_large = true;
-      return write_abort;
-    }
-    body.append(data, n);
-    return n;
-  } catch (...) {
-    st->error = std::current_exception();
-    return write_abort;
-  }
-}
-
-// One complete header line per call, status lines included ("HTTP/1.1 200 OK", "HTTP/2 200").
-extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) noexcept {
-  auto* st = static_cast<call_state*>(user);
-  const size_t n = size * count;
-  try {
-    if (!detail::feed_header_line(*st->response, std::string_view(data, n), st->max_bytes, st->body_expected)) {
-      st->too_large = true;  // refused from Content-Length, before any of the body arrives
-      return write_abort;
-    }
-    return n;
-  } catch (...) {
-    st->error = std::current_exception();
-    return write_abort;
-  }
-}
-
-extern "C" int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) noexcept {
-  auto* st = static_cast<call_state*>(user);
-  return st->cancelled->load(std::memory_order_relaxed) ? 1 : 0;
-}
 
 bool is_tls_error(CURLcode c) noexcept {
   switch (c) {
@@ -148,25 +91,32 @@ class curl_transport final : public transport {
     for (char c : options_.user_agent)
       if (c == '\r' || c == '\n' || c == '\0') throw invalid_field("user_agent", "contains CR, LF or NUL");
 
+    if (::pipe(wake_) != 0) throw error(MPADJUST_EINTERNAL, "http: cannot create the cancel pipe");
+    for (int fd : wake_) {
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
     detail::ensure_global_init();
     multi_.reset(curl_multi_init());
     easy_.reset(curl_easy_init());
     if (!multi_ || !easy_) throw error(MPADJUST_ENOMEM, "http: cannot create a libcurl handle");
+    rbuf_.reset(new char[read_chunk]);
     errbuf_[0] = '\0';
 
+    // libcurl connects (DNS, TCP, proxy tunnel, TLS with verification); the HTTP/1.1 exchange
+    // on that connection is ours (http1.hpp).
+    set(CURLOPT_CONNECT_ONLY, 1L);
+    set(CURLOPT_HTTPPROXYTUNNEL, 1L);  // through a proxy, plain http:// is tunnelled too
+    set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));  // ALPN: http/1.1 only
     set(CURLOPT_ERRORBUFFER, static_cast<char*>(errbuf_));
     set(CURLOPT_NOSIGNAL, 1L);
     set(CURLOPT_TCP_NODELAY, 1L);
     set(CURLOPT_TCP_KEEPALIVE, 1L);
-    set(CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
     set(CURLOPT_PROTOCOLS_STR, "http,https");
 #else
     set(CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
     set(CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
     set(CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     set(CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
@@ -175,124 +125,85 @@ class curl_transport final : public transport {
     if (!options_.proxy.empty()) set(CURLOPT_PROXY, options_.proxy.c_str());
     if (!options_.no_proxy.empty()) set(CURLOPT_NOPROXY, options_.no_proxy.c_str());
     set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    set(CURLOPT_USERAGENT, options_.user_agent.c_str());
-    // No CURLOPT_ACCEPT_ENCODING: no Accept-Encoding header, no decoding (JSON is small).
-    set(CURLOPT_WRITEFUNCTION, &on_body);
-    set(CURLOPT_HEADERFUNCTION, &on_header);
-    set(CURLOPT_XFERINFOFUNCTION, &on_progress);
-    set(CURLOPT_NOPROGRESS, 0L);
+    set(CURLOPT_USERAGENT, options_.user_agent.c_str());  // sent to a proxy with CONNECT
   }
 
-  ~curl_transport() override = default;  // easy_ is released before multi_ (member order)
+  ~curl_transport() override {
+    close_connection();
+    easy_.reset();
+    multi_.reset();
+    for (int fd : wake_)
+      if (fd >= 0) ::close(fd);
+  }
 
   void cancel() noexcept override {
     cancelled_.store(true);
-    curl_multi_wakeup(multi_.get());  // thread-safe: ends a curl_multi_poll in progress
+    curl_multi_wakeup(multi_.get());  // ends a curl_multi_poll in progress (connecting)
+    const char c = 1;
+    (void)!::write(wake_[1], &c, 1);  // ends a poll() in progress (sending, receiving)
   }
-  void reset_cancel() noexcept override { cancelled_.store(false); }
+  void reset_cancel() noexcept override {
+    cancelled_.store(false);
+    char buf[64];
+    while (::read(wake_[0], buf, sizeof buf) > 0) {
+    }
+  }
 
   http_response send(const http_request& request) override {
-    // Policy first: nothing reaches the network for a refused URL.
+    // Policy and request checks first: nothing reaches the network for a refused request.
     const detail::parsed_url url = detail::check_url_policy(request.url, options_.allow_insecure_http);
-    if (!detail::is_http_token(request.method)) throw invalid_field("method", "not a valid HTTP method");
-
-    slist_ptr headers = build_headers(request);
+    detail::http1_write_request(out_, request, url, options_.user_agent);
     if (cancelled_.load()) {
       throw transport_error(transport_failure::cancelled,
                             "http: request to " + url.host + " cancelled before it was sent");
     }
+    const auto deadline = clock::now() + options_.total_timeout;
+    const bool head = request.method == "HEAD";
+    std::string origin = url.scheme;
+    origin += "://";
+    origin += detail::http1_authority(url);
 
     http_response response;
-    call_state st;
-    st.response = &response;
-    st.max_bytes = options_.max_response_bytes;
-    st.cancelled = &cancelled_;
-    st.body_expected = request.method != "HEAD";
+    for (int round = 0;; ++round) {
+      if (attached_ && (origin != origin_ || !idle_connection_usable())) close_connection();
+      const bool reused = attached_;
+      if (!attached_) connect(request.url, url, origin, deadline);
+      // Any way out of this block but a complete, reusable exchange closes the connection: its
+      // state is unknown after an error.
+      struct closer {
+        curl_transport* t;
+        bool keep = false;
+        ~closer() {
+          if (!keep) t->close_connection();
+        }
+      } guard{this};
 
-    CURL* h = easy_.get();
-    set(CURLOPT_URL, request.url.c_str());
-    set(CURLOPT_CUSTOMREQUEST, static_cast<const char*>(nullptr));
-    set(CURLOPT_NOBODY, 0L);
-    set(CURLOPT_HTTPGET, 1L);
-    // HEAD answers announce the size of a body they do not carry: no size cap from headers.
-    set(CURLOPT_MAXFILESIZE_LARGE,
-        static_cast<curl_off_t>(request.method == "HEAD" ? 0 : options_.max_response_bytes));
-    if (request.method == "HEAD") {
-      set(CURLOPT_NOBODY, 1L);
-    } else if (!(request.method == "GET" && request.body.empty())) {
-      set(CURLOPT_POST, 1L);
-      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-      set(CURLOPT_POSTFIELDS, request.body.data());
-      if (request.method != "POST") set(CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    }
-    set(CURLOPT_HTTPHEADER, headers.get());
-    set(CURLOPT_WRITEDATA, static_cast<void*>(&st));
-    set(CURLOPT_HEADERDATA, static_cast<void*>(&st));
-    set(CURLOPT_XFERINFODATA, static_cast<void*>(&st));
-    errbuf_[0] = '\0';
-
-    CURLcode result = CURLE_OK;
-    bool aborted = false;
-    {
-      CURLM* m = multi_.get();
-      if (CURLMcode mc = curl_multi_add_handle(m, h); mc != CURLM_OK)
-        throw transport_error(transport_failure::other,
-                              std::string("http: curl_multi_add_handle: ") + curl_multi_strerror(mc));
-      struct remover {
-        CURLM* m;
-        CURL* h;
-        ~remover() { curl_multi_remove_handle(m, h); }
-      } remove_on_exit{m, h};
-      bool done = false;
-      for (;;) {
-        int running = 0;
-        CURLMcode mc = curl_multi_perform(m, &running);
-        if (mc != CURLM_OK) {
-          throw transport_error(transport_failure::other,
-                                "http: request to " + url.host + ": " + curl_multi_strerror(mc));
-        }
-        int left = 0;
-        while (CURLMsg* msg = curl_multi_info_read(m, &left)) {
-          if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) {
-            result = msg->data.result;
-            done = true;
-          }
-        }
-        if (done) break;
-        if (cancelled_.load()) {
-          aborted = true;
-          break;
-        }
-        if (running == 0) {
-          throw transport_error(transport_failure::other,
-                                "http: request to " + url.host + " ended without a result");
-        }
-        mc = curl_multi_poll(m, nullptr, 0, 1000, nullptr);
-        if (mc != CURLM_OK) {
-          throw transport_error(transport_failure::other,
-                                "http: request to " + url.host + ": " + curl_multi_strerror(mc));
-        }
+      detail::http1_reader reader(response, head, options_.max_response_bytes);
+      bool reusable = false;
+      const exchange outcome = exchange_once(reader, url, deadline, reusable);
+      if (outcome == exchange::complete) {
+        guard.keep = reusable;
+        last_used_ = clock::now();
+        return response;
       }
-    }  // the handle leaves the multi here; a completed connection stays in its cache
-
-    if (st.error) std::rethrow_exception(st.error);
-    if (aborted || (result == CURLE_ABORTED_BY_CALLBACK && cancelled_.load())) {
-      throw transport_error(transport_failure::cancelled, "http: request to " + url.host + " cancelled");
+      // The connection died before a byte of the response arrived. A kept-alive connection may
+      // have been closed by the server while idle: send once more on a new one, as libcurl does.
+      // (Every request this library sends is safe to repeat: batch entries carry client tokens.)
+      if (reused && round == 0) continue;
+      throw transport_error(transport_failure::receive,
+                            "http: connection dropped before a complete response from " + url.host + ": " +
+                                (outcome == exchange::send_failed ? "sending failed (" + last_error_ + ")"
+                                                                  : "closed before any response"));
     }
-    if (st.too_large || result == CURLE_FILESIZE_EXCEEDED) {
-      throw transport_error(transport_failure::too_large,
-                            "http: response from " + url.host + " exceeds the limit of " +
-                                std::to_string(options_.max_response_bytes) + " bytes");
-    }
-    if (result != CURLE_OK) throw map_error(result, url);
-
-    long code = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-    response.status = static_cast<int>(code);
-    return response;
   }
 
  private:
+  using clock = std::chrono::steady_clock;
+  static constexpr size_t read_chunk = 64 * 1024;
+  static constexpr std::chrono::milliseconds idle_check_after{1000};
+
+  enum class exchange { complete, send_failed, closed_before_response };
+
   template <class T>
   void set(CURLoption option, T value) {
     const CURLcode rc = curl_easy_setopt(easy_.get(), option, value);
@@ -302,34 +213,169 @@ class curl_transport final : public transport {
     }
   }
 
-  slist_ptr build_headers(const http_request& request) const {
-    slist_ptr list;
-    bool has_expect = false, has_content_type = false;
-    auto append = [&list](const std::string& line) {
-      curl_slist* l = curl_slist_append(list.get(), line.c_str());
-      if (!l) throw error(MPADJUST_ENOMEM, "out of memory");
-      list.release();
-      list.reset(l);
-    };
-    for (const http_header& hd : request.headers) {
-      if (!detail::is_http_token(hd.name))
-        throw invalid_field("headers", "invalid header name \"" + detail::sanitize_ua_token(hd.name, false) + "\"");
-      for (char c : hd.value) {
-        if (c == '\r' || c == '\n' || c == '\0')
-          throw invalid_field("headers", "the value of header " + hd.name + " contains CR, LF or NUL");
+  static long remaining_ms(clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    return left <= 0 ? 0 : static_cast<long>(left) + 1;  // round up: never spin on a 0 ms poll
+  }
+
+  [[noreturn]] void throw_timeout(const detail::parsed_url& url, const char* phase) const {
+    throw transport_error(transport_failure::timeout,
+                          "http: timed out talking to " + url.host + ": no complete response within " +
+                              std::to_string(options_.total_timeout.count()) + " ms (" + phase + ")");
+  }
+  [[noreturn]] void throw_cancelled(const detail::parsed_url& url) const {
+    throw transport_error(transport_failure::cancelled, "http: request to " + url.host + " cancelled");
+  }
+
+  // Opens a connection for `origin` through libcurl on the private multi handle (cancel()
+  // wakes its poll). The easy handle stays in the multi handle while the connection is ours.
+  void connect(const std::string& url_text, const detail::parsed_url& url, const std::string& origin,
+               clock::time_point deadline) {
+    const long left = remaining_ms(deadline);
+    if (left <= 0) throw_timeout(url, "connecting");
+    set(CURLOPT_URL, url_text.c_str());
+    set(CURLOPT_TIMEOUT_MS, left);
+    set(CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(left, static_cast<long>(options_.connect_timeout.count())));
+    errbuf_[0] = '\0';
+    CURLM* m = multi_.get();
+    CURL* h = easy_.get();
+    if (CURLMcode mc = curl_multi_add_handle(m, h); mc != CURLM_OK)
+      throw transport_error(transport_failure::other,
+                            std::string("http: curl_multi_add_handle: ") + curl_multi_strerror(mc));
+    attached_ = true;  // from here on close_connection() takes the handle out again
+    CURLcode result = CURLE_OK;
+    for (;;) {
+      int running = 0;
+      CURLMcode mc = curl_multi_perform(m, &running);
+      if (mc != CURLM_OK) {
+        close_connection();
+        throw transport_error(transport_failure::other,
+                              "http: connecting to " + url.host + ": " + curl_multi_strerror(mc));
       }
-      if (iequals(hd.name, "expect")) has_expect = true;
-      if (iequals(hd.name, "content-type")) has_content_type = true;
-      if (iequals(hd.name, "content-length")) {
-        if (hd.value != std::to_string(request.body.size()))
-          throw invalid_field("headers", "Content-Length does not match the body size");
+      bool done = false;
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(m, &queued)) {
+        if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) {
+          result = msg->data.result;
+          done = true;
+        }
       }
-      // "Name;" is libcurl's spelling of a header with an empty value.
-      append(hd.value.empty() ? hd.name + ";" : hd.name + ": " + hd.value);
+      if (done) break;
+      if (cancelled_.load()) {
+        close_connection();
+        throw_cancelled(url);
+      }
+      mc = curl_multi_poll(m, nullptr, 0, 1000, nullptr);
+      if (mc != CURLM_OK) {
+        close_connection();
+        throw transport_error(transport_failure::other,
+                              "http: connecting to " + url.host + ": " + curl_multi_strerror(mc));
+      }
     }
-    if (!has_expect) append("Expect:");  // no 100-continue round trip
-    if (!has_content_type) append("Content-Type:");  // no implicit form content type for POST
-    return list;
+    if (result != CURLE_OK) {
+      close_connection();
+      if (result == CURLE_ABORTED_BY_CALLBACK && cancelled_.load()) throw_cancelled(url);
+      throw map_error(result, url);
+    }
+    curl_socket_t s = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK || s == CURL_SOCKET_BAD) {
+      close_connection();
+      throw transport_error(transport_failure::other, "http: connected to " + url.host + " but got no socket");
+    }
+    sock_ = s;
+    origin_ = origin;
+    last_used_ = clock::now();
+  }
+
+  // Closes the connection (libcurl closes a connect-only connection when its handle leaves
+  // the multi handle).
+  void close_connection() noexcept {
+    if (!attached_) return;
+    curl_multi_remove_handle(multi_.get(), easy_.get());
+    attached_ = false;
+    sock_ = CURL_SOCKET_BAD;
+    origin_.clear();
+  }
+
+  // A connection idle for a while may have been closed by the server: readable now means EOF
+  // (or stray bytes), either way it cannot carry a request.
+  bool idle_connection_usable() const {
+    if (clock::now() - last_used_ < idle_check_after) return true;
+    pollfd p{static_cast<int>(sock_), POLLIN, 0};
+    return ::poll(&p, 1, 0) == 0;
+  }
+
+  // Waits until the socket is ready for `events`; throws on cancel and at the deadline.
+  void wait_socket(short events, clock::time_point deadline, const detail::parsed_url& url, const char* phase) {
+    pollfd p[2] = {{static_cast<int>(sock_), events, 0}, {wake_[0], POLLIN, 0}};
+    for (;;) {
+      if (cancelled_.load()) throw_cancelled(url);
+      const long left = remaining_ms(deadline);
+      if (left <= 0) throw_timeout(url, phase);
+      const int rc = ::poll(p, 2, static_cast<int>(std::min<long>(left, 1 << 30)));
+      if (rc < 0) {
+        if (errno == EINTR) continue;
+        throw transport_error(transport_failure::other,
+                              std::string("http: poll failed talking to ") + url.host + ": " + std::strerror(errno));
+      }
+      if (p[1].revents != 0 || cancelled_.load()) throw_cancelled(url);
+      if (rc > 0) return;  // ready, or an error/hang-up the next send/recv reports
+    }
+  }
+
+  // Sends out_ and reads one response into `reader`.
+  exchange exchange_once(detail::http1_reader& reader, const detail::parsed_url& url, clock::time_point deadline,
+                         bool& reusable) {
+    reusable = false;
+    CURL* h = easy_.get();
+    for (size_t off = 0; off < out_.size();) {
+      size_t n = 0;
+      const CURLcode rc = curl_easy_send(h, out_.data() + off, out_.size() - off, &n);
+      if (rc == CURLE_OK) {
+        off += n;
+      } else if (rc == CURLE_AGAIN) {
+        wait_socket(POLLOUT, deadline, url, "sending");
+      } else {
+        last_error_ = curl_easy_strerror(rc);
+        return exchange::send_failed;
+      }
+    }
+    // Nothing of this response can be buffered yet (the previous one was read to its end and a
+    // connection with stray bytes is never reused): wait first, then read.
+    bool readable = false;
+    for (;;) {
+      if (!readable) wait_socket(POLLIN, deadline, url, "waiting for the response");
+      size_t n = 0;
+      const CURLcode rc = curl_easy_recv(h, rbuf_.get(), read_chunk, &n);
+      if (rc == CURLE_AGAIN) {
+        readable = false;
+        continue;
+      }
+      try {
+        if (rc != CURLE_OK) {
+          if (!reader.started()) return exchange::closed_before_response;
+          throw transport_error(transport_failure::receive, "http: connection dropped before a complete response from " +
+                                                                url.host + ": " + curl_easy_strerror(rc));
+        }
+        if (n == 0) {  // end of the connection
+          if (!reader.started()) return exchange::closed_before_response;
+          reader.eof();
+          return exchange::complete;  // eof() completed a close-delimited body
+        }
+        const size_t used = reader.feed(rbuf_.get(), n);
+        if (reader.complete()) {
+          reusable = reader.keep_alive() && used == n;  // stray bytes after the response: never reuse
+          return exchange::complete;
+        }
+      } catch (const detail::http1_error& e) {
+        throw transport_error(e.too_large ? transport_failure::too_large : transport_failure::receive,
+                              std::string(e.too_large ? "http: response from " : "http: malformed response from ") +
+                                  url.host + ": " + e.message);
+      }
+      // More of the response to come: libcurl (TLS) may hold decrypted bytes already, so read
+      // again before waiting.
+      readable = true;
+    }
   }
 
   transport_error map_error(CURLcode rc, const detail::parsed_url& url) const {
@@ -385,7 +431,15 @@ class curl_transport final : public transport {
   multi_ptr multi_;  // declared before easy_: destroyed after it
   easy_ptr easy_;
   std::atomic<bool> cancelled_{false};
+  int wake_[2] = {-1, -1};  // cancel pipe: cancel() writes, waits poll the read end
   char errbuf_[CURL_ERROR_SIZE];
+  std::unique_ptr<char[]> rbuf_;  // receive buffer, read_chunk bytes
+  std::string out_;               // the request being sent (reused: no allocation per call)
+  bool attached_ = false;         // easy_ is in multi_ and owns a live connection
+  curl_socket_t sock_ = CURL_SOCKET_BAD;
+  std::string origin_;            // "scheme://authority" of that connection
+  clock::time_point last_used_{};
+  std::string last_error_;
 };
 
 }  // namespace

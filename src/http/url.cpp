@@ -37,13 +37,23 @@ bool is_host_char(char c) noexcept {
 
 }  // namespace
 
+namespace {
+struct token_table {
+  bool ok[256] = {};
+  token_table() {
+    for (int c = 'a'; c <= 'z'; ++c) ok[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) ok[c] = true;
+    for (int c = '0'; c <= '9'; ++c) ok[c] = true;
+    for (const char* p = "!#$%&'*+-.^_`|~"; *p; ++p) ok[static_cast<unsigned char>(*p)] = true;
+  }
+};
+const token_table token_chars;
+}  // namespace
+
 bool is_http_token(std::string_view name) noexcept {
   if (name.empty()) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-                    std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-    if (!ok || c == '\0') return false;
-  }
+  for (char c : name)
+    if (!token_chars.ok[static_cast<unsigned char>(c)]) return false;
   return true;
 }
 

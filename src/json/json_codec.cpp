@@ -1,8 +1,11 @@
 // json_codec.cpp - the non-template parts of the AWS JSON 1.0 codec.
 #include "json/json_codec.hpp"
 
+#include "client/validate.hpp"
+
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <rapidjson/error/en.h>
 
@@ -68,6 +71,7 @@ timestamp read_timestamp(const rapidjson::Value& v) {
 
 // ------------------------------------------------------------------ parser
 
+
 using pool_allocator = rapidjson::MemoryPoolAllocator<rapidjson::CrtAllocator>;
 using pool_document = rapidjson::GenericDocument<rapidjson::UTF8<>, pool_allocator, pool_allocator>;
 
@@ -96,12 +100,17 @@ const rapidjson::Value& json_parser::parse_dom(std::string& body, const char* wh
   if (std::memchr(body.data(), '\0', body.size()) != nullptr) {
     throw error(MPADJUST_EPARSE, std::string(what) + " response: malformed JSON: NUL byte in the body");
   }
+  // The whole body must be UTF-8 (checked here, eight ASCII bytes per step, rather than
+  // character by character inside RapidJSON, whose string scan can then use SIMD).
+  if (const std::size_t bad = invalid_utf8_offset(body); bad != std::string::npos) {
+    throw error(MPADJUST_EPARSE, std::string(what) + " response: malformed JSON at offset " + std::to_string(bad) +
+                                     ": invalid UTF-8");
+  }
   // Release the previous document's memory (values point into the pools) before parsing again.
   state_->doc.SetNull();
   state_->values.Clear();
   state_->stack.Clear();
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag |
-                             rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
   state_->doc.ParseInsitu<flags>(&body[0]);
   if (state_->doc.HasParseError()) {
     throw error(MPADJUST_EPARSE, std::string(what) + " response: malformed JSON at offset " +

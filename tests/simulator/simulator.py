@@ -169,6 +169,10 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "mpadjust-simulator"
     sys_version = ""
+    # Buffered writes: the status line, headers and body leave in one segment (handle_one_request
+    # flushes after each request), as a real server sends them; unbuffered, every response was
+    # two segments and woke the client twice.
+    wbufsize = 1 << 16
 
     def version_string(self):
         return self.server_version

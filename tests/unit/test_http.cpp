@@ -23,7 +23,6 @@
 #include <mpadjust/http.hpp>
 
 #include "http/global.hpp"
-#include "http/response_parser.hpp"
 #include "http/url.hpp"
 #include "http/user_agent.hpp"
 
@@ -57,49 +56,6 @@ TEST_CASE("http: response header lookup is case-insensitive and returns the firs
   CHECK(*r.header("content-type") == "application/x-amz-json-1.0");
   CHECK_FALSE(r.header("content-length"));
   CHECK_FALSE(r.header("content-typ"));
-}
-
-TEST_CASE("http: response header lines: HTTP/1.1 and HTTP/2 status, interim responses, folding") {
-  using detail::feed_header_line;
-  http_response r;
-  // A proxy CONNECT answer, then 100 Continue, then the final HTTP/1.1 response.
-  for (const char* line : {"HTTP/1.1 200 Connection established\r\n", "Proxy-Agent: p\r\n", "\r\n",
-                           "HTTP/1.1 100 Continue\r\n", "X-Interim: 1\r\n", "\r\n",
-                           "HTTP/1.1 404 Not Found\r\n", "x-amzn-RequestId: r1\r\n",
-                           "X-Folded: a\r\n", " b\r\n", "\tc\r\n", "Empty:\r\n", "no colon here\r\n",
-                           "Content-Length: 5\r\n", "\r\n"}) {
-    CHECK(feed_header_line(r, line, 100, true));
-  }
-  CHECK(r.status == 404);
-  REQUIRE(r.headers.size() == 4);
-  CHECK(r.headers[0].name == "x-amzn-RequestId");
-  CHECK(*r.header("X-AMZN-REQUESTID") == "r1");
-  CHECK(*r.header("x-folded") == "a b c");
-  CHECK(r.header("empty")->empty());
-  CHECK_FALSE(r.header("x-interim"));
-  CHECK_FALSE(r.header("proxy-agent"));
-
-  http_response h2;
-  CHECK(feed_header_line(h2, "HTTP/2 200 \r\n", 100, true));
-  CHECK(feed_header_line(h2, "content-type: application/x-amz-json-1.0\r\n", 100, true));
-  CHECK(h2.status == 200);
-  CHECK(*h2.header("Content-Type") == "application/x-amz-json-1.0");
-  http_response h2b;
-  CHECK(feed_header_line(h2b, "HTTP/2 503", 100, true));
-  CHECK(h2b.status == 503);
-
-  // Content-Length above the cap refuses a final response, not an interim one or a HEAD answer.
-  http_response big;
-  CHECK(feed_header_line(big, "HTTP/1.1 200 OK\r\n", 100, true));
-  CHECK(feed_header_line(big, "Content-Length: 100\r\n", 100, true));
-  CHECK_FALSE(feed_header_line(big, "Content-Length: 101\r\n", 100, true));
-  CHECK_FALSE(feed_header_line(big, "content-length: 99999999999999999999999\r\n", 100, true));
-  http_response head;
-  CHECK(feed_header_line(head, "HTTP/1.1 200 OK\r\n", 100, false));
-  CHECK(feed_header_line(head, "Content-Length: 1000000\r\n", 100, false));
-  http_response interim;
-  CHECK(feed_header_line(interim, "HTTP/1.1 100 Continue\r\n", 100, true));
-  CHECK(feed_header_line(interim, "Content-Length: 1000000\r\n", 100, true));
 }
 
 TEST_CASE("http: loopback detection") {
@@ -228,13 +184,16 @@ namespace {
 // One thread accepts on 127.0.0.1:<ephemeral>; each connection gets its own thread that reads
 // requests (keep-alive) and answers according to the current behaviour. Every wait is a poll()
 // that also watches a stop pipe, so the destructor ends everything promptly.
+// A CONNECT request is recorded and answered "200 Connection established"; the same connection
+// then goes on being served as the origin, so the server doubles as a tunnelling proxy.
 class loopback_server {
  public:
   enum class mode {
-    respond,       // status + headers + body
+    respond,       // status + headers + body (Content-Length)
     drop,          // read the request, close without a byte
     huge,          // status 200 and `huge_bytes` of body, streamed
     interim_100,   // "100 Continue" first, then the response
+    raw,           // exactly the bytes of `raw`, in pieces of `piece` bytes (0 = at once)
   };
   struct behaviour {
     mode how = mode::respond;
@@ -244,20 +203,37 @@ class loopback_server {
     std::chrono::milliseconds delay{0};  // before answering
     size_t huge_bytes = 0;
     bool huge_content_length = true;
+    // respond: close the connection right after a complete response.
+    bool close_after_response = false;
+    // respond: send the status line and headers (announcing `body`), then stall until the
+    // client hangs up or the server stops.
+    bool stall_after_headers = false;
+    // raw mode.
+    std::string raw;
+    size_t piece = 0;
+    std::chrono::milliseconds piece_pause{1};
+    bool close_after = false;  // close the connection after the raw bytes
   };
   struct request {
     int connection = 0;
-    std::string method, target;
+    std::string method, target, version;
+    std::string head;  // request line and header lines as received
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    static bool same_name(std::string_view a, std::string_view b) {
+      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
+    }
     std::string header(std::string_view name) const {
       for (const auto& h : headers) {
-        if (h.first.size() == name.size() &&
-            std::equal(h.first.begin(), h.first.end(), name.begin(),
-                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
-          return h.second;
+        if (same_name(h.first, name)) return h.second;
       }
       return "<absent>";
+    }
+    size_t header_count(std::string_view name) const {
+      return static_cast<size_t>(
+          std::count_if(headers.begin(), headers.end(), [&](const auto& h) { return same_name(h.first, name); }));
     }
   };
 
@@ -340,6 +316,14 @@ class loopback_server {
     return true;
   }
 
+  // Reads and discards until the peer hangs up or the server stops.
+  void stall(int fd) const {
+    char tmp[4096];
+    while (wait_fd(fd, POLLIN)) {
+      if (::recv(fd, tmp, sizeof tmp, 0) <= 0) return;
+    }
+  }
+
   void accept_loop() {
     for (;;) {
       if (!wait_fd(listen_fd_, POLLIN)) return;
@@ -372,12 +356,14 @@ class loopback_server {
     }
     const std::string head = buf.substr(0, end);
     buf.erase(0, end + 4);
+    out.head = head;
     size_t line_end = head.find("\r\n");
     const std::string request_line = head.substr(0, line_end);
     const size_t sp1 = request_line.find(' '), sp2 = request_line.rfind(' ');
     if (sp1 == std::string::npos || sp2 == sp1) return false;
     out.method = request_line.substr(0, sp1);
     out.target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+    out.version = request_line.substr(sp2 + 1);
     size_t content_length = 0;
     while (line_end != std::string::npos && line_end < head.size()) {
       const size_t start = line_end + 2;
@@ -389,7 +375,12 @@ class loopback_server {
       while (!value.empty() && value.front() == ' ') value.erase(0, 1);
       std::string lname = name;
       std::transform(lname.begin(), lname.end(), lname.begin(), [](unsigned char c) { return std::tolower(c); });
-      if (lname == "content-length") content_length = std::stoul(value);
+      if (lname == "content-length") {
+        if (value.empty() || value.size() > 12 ||
+            !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+          return false;  // not something this server can frame: hang up
+        content_length = std::stoul(value);
+      }
       out.headers.emplace_back(std::move(name), std::move(value));
     }
     while (buf.size() < content_length) {
@@ -417,8 +408,24 @@ class loopback_server {
         b = behaviour_;
       }
       arrived_.notify_all();
+      if (req.method == "CONNECT") {  // tunnel: this connection now talks to the "origin"
+        if (!send_all(fd, "HTTP/1.1 200 Connection established\r\n\r\n")) return;
+        continue;
+      }
       if (!sleep_interruptible(b.delay)) return;
       switch (b.how) {
+        case mode::raw: {
+          std::string_view rest(b.raw);
+          const size_t piece = b.piece == 0 ? rest.size() : b.piece;
+          while (!rest.empty()) {
+            const std::string_view part = rest.substr(0, piece);
+            if (!send_all(fd, part)) return;
+            rest.remove_prefix(part.size());
+            if (!rest.empty() && b.piece != 0 && !sleep_interruptible(b.piece_pause)) return;
+          }
+          if (b.close_after) return;
+          break;
+        }
         case mode::drop:
           return;
         case mode::huge: {
@@ -442,8 +449,15 @@ class loopback_server {
         case mode::respond: {
           std::string out = "HTTP/1.1 " + std::to_string(b.status) + " Whatever\r\n";
           for (const auto& h : b.headers) out += h.first + ": " + h.second + "\r\n";
-          out += "Content-Length: " + std::to_string(b.body.size()) + "\r\n\r\n" + b.body;
+          out += "Content-Length: " + std::to_string(b.body.size()) + "\r\n\r\n";
+          if (b.stall_after_headers) {
+            if (!send_all(fd, out)) return;
+            stall(fd);
+            return;
+          }
+          out += b.body;
           if (!send_all(fd, out)) return;
+          if (b.close_after_response) return;
           break;
         }
       }
@@ -489,6 +503,48 @@ transport_failure failure_of(transport& t, const http_request& r, std::string* w
   }
   FAIL("no transport_error");
   return transport_failure::other;
+}
+
+const char* failure_name(transport_failure k) {
+  switch (k) {
+    case transport_failure::connect: return "connect";
+    case transport_failure::send: return "send";
+    case transport_failure::receive: return "receive";
+    case transport_failure::timeout: return "timeout";
+    case transport_failure::too_large: return "too_large";
+    case transport_failure::tls: return "tls";
+    case transport_failure::cancelled: return "cancelled";
+    case transport_failure::refused_by_policy: return "refused_by_policy";
+    case transport_failure::other: return "other";
+  }
+  return "?";
+}
+
+// What one send() came to, readable in a failed CHECK and never aborting the test case:
+// "response <status>", the transport_failure name, or "error <status>: <what>".
+std::string outcome_of(transport& t, const http_request& r, std::string* what = nullptr,
+                       http_response* response = nullptr) {
+  try {
+    http_response resp = t.send(r);
+    const std::string result = "response " + std::to_string(resp.status);
+    if (response) *response = std::move(resp);
+    return result;
+  } catch (const transport_error& e) {
+    if (what) *what = e.what();
+    return failure_name(e.kind());
+  } catch (const error& e) {
+    if (what) *what = e.what();
+    return "error " + std::to_string(e.status()) + ": " + e.what();
+  }
+}
+
+loopback_server::behaviour raw_reply(std::string bytes, bool close_after = false, size_t piece = 0) {
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::raw;
+  b.raw = std::move(bytes);
+  b.close_after = close_after;
+  b.piece = piece;
+  return b;
 }
 
 }  // namespace
@@ -709,6 +765,9 @@ TEST_CASE("http: a dropped connection is a receive failure") {
   std::string what;
   CHECK(failure_of(*t, post(server.url()), &what) == transport_failure::receive);
   CHECK(contains(what, "127.0.0.1"));
+  // A fresh connection: the request may have been applied, so it is not sent again.
+  CHECK(server.requests().size() == 1);
+  CHECK(server.connections() == 1);
 }
 
 TEST_CASE("http: connection refused is a connect failure") {
@@ -745,12 +804,20 @@ TEST_CASE("http: plain http to a non-loopback host sends nothing without the opt
   CHECK_FALSE(contains(what, "secret-value"));
   CHECK(proxy.requests().empty());
 
-  // With the opt-in the request goes out (through the proxy, in absolute form).
+  // With the opt-in the request goes out, through a CONNECT tunnel opened by the proxy, in
+  // origin form.
   o.allow_insecure_http = true;
   auto t2 = make_default_transport(o);
-  CHECK(t2->send(post("http://example.invalid/x")).status == 200);
-  REQUIRE(proxy.requests().size() == 1);
-  CHECK(proxy.requests()[0].target == "http://example.invalid/x");
+  CHECK(outcome_of(*t2, post("http://example.invalid/x")) == "response 200");
+  const auto reqs = proxy.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].method == "CONNECT");
+  CHECK(reqs[0].target == "example.invalid:80");
+  CHECK(reqs[1].method == "POST");
+  CHECK(reqs[1].target == "/x");
+  CHECK(reqs[1].header_count("host") == 1);
+  CHECK(reqs[1].header("host") == "example.invalid");
+  CHECK(reqs[1].connection == reqs[0].connection);
 }
 
 TEST_CASE("http: proxies from the environment are honoured, and no_proxy bypasses them") {
@@ -775,15 +842,22 @@ TEST_CASE("http: proxies from the environment are honoured, and no_proxy bypasse
   transport_options o;  // no proxy option: libcurl reads http_proxy itself
   o.allow_insecure_http = true;
   auto t = make_default_transport(o);
-  CHECK(t->send(post("http://example.invalid/via-env")).status == 200);
-  REQUIRE(proxy.requests().size() == 1);
-  CHECK(proxy.requests()[0].target == "http://example.invalid/via-env");
+  CHECK(outcome_of(*t, post("http://example.invalid/via-env")) == "response 200");
+  const auto reqs = proxy.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].method == "CONNECT");
+  CHECK(reqs[0].target == "example.invalid:80");
+  CHECK(reqs[1].method == "POST");
+  CHECK(reqs[1].target == "/via-env");
+  CHECK(reqs[1].header("host") == "example.invalid");
 
   // no_proxy (environment) sends loopback traffic directly.
   ::setenv("no_proxy", "127.0.0.1", 1);
-  CHECK(t->send(post(direct.url("/direct"))).status == 200);
-  CHECK(direct.requests().size() == 1);
-  CHECK(proxy.requests().size() == 1);
+  CHECK(outcome_of(*t, post(direct.url("/direct"))) == "response 200");
+  REQUIRE(direct.requests().size() == 1);
+  CHECK(direct.requests()[0].method == "POST");
+  CHECK(direct.requests()[0].target == "/direct");
+  CHECK(proxy.requests().size() == 2);
 }
 
 TEST_CASE("http: requests the transport refuses to send") {
@@ -804,6 +878,342 @@ TEST_CASE("http: requests the transport refuses to send") {
   r = post("ftp://127.0.0.1/");
   CHECK_THROWS_AS(t->send(r), error);
   CHECK(server.requests().empty());
+}
+
+// ------------------------------------------------------------------ HTTP/1.1 framing and reuse
+// The contract of the default transport's own HTTP/1.1 reader/writer, against exact bytes.
+
+TEST_CASE("http: chunked responses are reassembled and the connection is reused") {
+  loopback_server server;
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Before: 1\r\n\r\n"
+                       "5;x=y\r\nhello\r\n"
+                       "1;flag\r\n \r\n"
+                       "1A\r\nabcdefghijklmnopqrstuvwxyz\r\n"
+                       "3\r\n!!!\r\n"
+                       "0\r\nX-Trailer: t\r\nX-Trailer-2: u\r\n\r\n"));
+  auto t = make_default_transport(test_options());
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    http_response r;
+    REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+    CHECK(r.body == "hello abcdefghijklmnopqrstuvwxyz!!!");
+    REQUIRE(r.header("x-before"));
+    CHECK(*r.header("x-before") == "1");
+  }
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(server.connections() == 1);
+  CHECK(reqs[1].connection == reqs[0].connection);
+}
+
+TEST_CASE("http: a response without Content-Length or chunking is read until the server closes") {
+  loopback_server server;
+  const std::string body = "the body goes on until the server hangs up";
+  // In pieces of 7 bytes: the end of the body is the close, not the end of the first read.
+  loopback_server::behaviour b =
+      raw_reply("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body, true, 7);
+  server.set(b);
+  auto t = make_default_transport(test_options());
+  http_response r;
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == body);
+  CHECK(*r.header("content-type") == "text/plain");
+  // That connection is gone: the next request opens another one.
+  server.set({});
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == "{}");
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(server.connections() == 2);
+  CHECK(reqs[1].connection != reqs[0].connection);
+}
+
+TEST_CASE("http: Connection: close is honoured after a Content-Length body") {
+  loopback_server server;  // keeps its end open: only the client's reading of the header closes it
+  loopback_server::behaviour b;
+  b.headers = {{"Connection", "close"}};
+  b.body = R"({"closing":true})";
+  server.set(b);
+  auto t = make_default_transport(test_options());
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    http_response r;
+    REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+    CHECK(r.body == b.body);
+  }
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(server.connections() == 2);
+  CHECK(reqs[1].connection != reqs[0].connection);
+}
+
+TEST_CASE("http: a keep-alive connection the server closed is replaced transparently") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.close_after_response = true;  // the server drops every connection right after its response
+  b.body = R"({"n":1})";
+  server.set(b);
+  auto t = make_default_transport(test_options());
+  CHECK(outcome_of(*t, post(server.url("/1"))) == "response 200");
+  std::this_thread::sleep_for(50ms);  // the FIN has certainly arrived
+  CHECK(outcome_of(*t, post(server.url("/2"))) == "response 200");
+  CHECK(outcome_of(*t, post(server.url("/3"))) == "response 200");  // right away: may race the FIN
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 3);  // each request exactly once
+  CHECK(server.connections() == 3);
+  CHECK(reqs[0].target == "/1");
+  CHECK(reqs[1].target == "/2");
+  CHECK(reqs[2].target == "/3");
+  CHECK(reqs[0].connection != reqs[1].connection);
+  CHECK(reqs[1].connection != reqs[2].connection);
+}
+
+TEST_CASE("http: a response delivered one byte at a time") {
+  loopback_server server;
+  const std::string body = R"({"status":"done","amount":"12.34"})";
+  server.set(raw_reply("HTTP/1.1 201 Created\r\nX-Amzn-RequestId: r-1\r\nX-Empty:\r\n"
+                       "Content-Type: application/x-amz-json-1.0\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body,
+                       false, 1));
+  auto t = make_default_transport(test_options());
+  http_response r;
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 201");
+  CHECK(r.body == body);
+  REQUIRE(r.header("x-amzn-requestid"));
+  CHECK(*r.header("x-amzn-requestid") == "r-1");
+  REQUIRE(r.header("x-empty"));
+  CHECK(r.header("x-empty")->empty());
+  CHECK(*r.header("content-type") == "application/x-amz-json-1.0");
+
+  // Chunked, one byte at a time, on the same connection.
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "4;ext=1\r\nwiki\r\n5\r\npedia\r\n0\r\nX-T: 1\r\n\r\n",
+                       false, 1));
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == "wikipedia");
+  CHECK(server.connections() == 1);
+}
+
+TEST_CASE("http: malformed responses are receive failures naming the host") {
+  struct malformed {
+    const char* name;
+    std::string raw;
+    bool close_after;
+  };
+  // Where a lax reader could make sense of the bytes, they are complete for it and the server
+  // keeps the connection open: only rejecting them gives "receive".
+  const std::vector<malformed> all = {
+      {"protocol HTTX", "HTTX/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false},
+      {"status 2x0", "HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\nok", false},
+      {"empty response", "", true},
+      {"empty status line", "\r\n\r\n", true},
+      {"Content-Length 12abc", "HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nhello world!", false},
+      {"Content-Length -1", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok", true},
+      {"two Content-Lengths", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk", false},
+      {"chunk size zz", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", false},
+      {"chunk size over 64 bits",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(20, 'f') + "\r\nhello\r\n0\r\n\r\n",
+       false},
+      {"truncated body", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", true},
+  };
+  loopback_server server;
+  transport_options o = test_options();
+  o.total_timeout = 3000ms;  // a reader that waits for more bytes fails as "timeout", quickly
+  for (const malformed& m : all) {
+    CAPTURE(m.name);
+    server.set(raw_reply(m.raw, m.close_after));
+    auto t = make_default_transport(o);
+    const size_t before = server.requests().size();
+    std::string what;
+    CHECK(outcome_of(*t, post(server.url()), &what) == "receive");
+    CHECK(contains(what, "127.0.0.1"));
+    const auto reqs = server.requests();
+    REQUIRE(reqs.size() == before + 1);  // a fresh connection: no resend
+    // The connection in an unknown state is not reused.
+    server.set({});
+    CHECK(outcome_of(*t, post(server.url())) == "response 200");
+    REQUIRE(server.requests().size() == before + 2);
+    CHECK(server.requests().back().connection != reqs.back().connection);
+  }
+}
+
+TEST_CASE("http: size caps on chunked bodies and header sections") {
+  loopback_server server;
+  transport_options small = test_options();
+  small.max_response_bytes = 1000;
+  small.total_timeout = 5000ms;
+  std::string what;
+
+  // Four complete chunks of 500 bytes: over the cap of 1000.
+  std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 4; ++i) chunked += "1f4\r\n" + std::string(500, 'c') + "\r\n";
+  chunked += "0\r\n\r\n";
+  server.set(raw_reply(chunked));
+  CHECK(outcome_of(*make_default_transport(small), post(server.url()), &what) == "too_large");
+  CHECK(contains(what, "127.0.0.1"));
+
+  // Exactly the cap in two chunks is fine.
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1f4\r\n" + std::string(500, 'a') +
+                       "\r\n1f4\r\n" + std::string(500, 'b') + "\r\n0\r\n\r\n"));
+  http_response r;
+  CHECK(outcome_of(*make_default_transport(small), post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == std::string(500, 'a') + std::string(500, 'b'));
+
+  // One chunk announcing 1 MiB, of which 10 bytes arrive and the server waits: refused from
+  // the size line, not after buffering (a reader waiting for the chunk would time out).
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n0123456789"));
+  CHECK(outcome_of(*make_default_transport(small), post(server.url()), &what) == "too_large");
+
+  // Header sections over 100 KiB, never terminated, the server waiting: the cap is applied
+  // while reading. Default body cap (16 MiB), so only the header cap can refuse them.
+  transport_options o = test_options();
+  o.total_timeout = 5000ms;
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nX-Huge: " + std::string(200u << 10, 'h')));
+  CHECK(outcome_of(*make_default_transport(o), post(server.url()), &what) == "too_large");
+  CHECK(contains(what, "127.0.0.1"));
+  std::string many = "HTTP/1.1 200 OK\r\n";
+  for (int i = 0; many.size() < (200u << 10); ++i) many += "X-Header-" + std::to_string(i) + ": value\r\n";
+  server.set(raw_reply(many));
+  CHECK(outcome_of(*make_default_transport(o), post(server.url()), &what) == "too_large");
+
+  // A 50 KiB header section (50 headers of 1 KiB) is well within it.
+  std::string fifty = "HTTP/1.1 200 OK\r\n";
+  for (int i = 0; i < 50; ++i) fifty += "X-Big-" + std::to_string(i) + ": " + std::string(1000, 'v') + "\r\n";
+  fifty += "Content-Length: 2\r\n\r\nok";
+  server.set(raw_reply(fifty));
+  CHECK(outcome_of(*make_default_transport(o), post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == "ok");
+  CHECK(r.headers.size() == 51);
+}
+
+TEST_CASE("http: 204 No Content without Content-Length keeps the connection") {
+  loopback_server server;
+  server.set(raw_reply("HTTP/1.1 204 No Content\r\nX-Amzn-RequestId: r-204\r\n\r\n"));
+  auto t = make_default_transport(test_options());
+  for (int i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    http_response r;
+    REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 204");
+    CHECK(r.body.empty());
+    CHECK(*r.header("x-amzn-requestid") == "r-204");
+  }
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(server.connections() == 1);
+  CHECK(reqs[1].connection == reqs[0].connection);
+}
+
+TEST_CASE("http: bytes after a complete response retire the connection") {
+  loopback_server server;
+  // The excess is itself a well-formed response: a transport reusing the connection would
+  // return "stale" for the next request.
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                       "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale"));
+  auto t = make_default_transport(test_options());
+  http_response r;
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == "ok");
+  loopback_server::behaviour fresh;
+  fresh.body = "fresh";
+  server.set(fresh);
+  REQUIRE(outcome_of(*t, post(server.url()), nullptr, &r) == "response 200");
+  CHECK(r.body == "fresh");
+  const auto reqs = server.requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(server.connections() == 2);
+  CHECK(reqs[1].connection != reqs[0].connection);
+}
+
+TEST_CASE("http: total timeout while the body is stalled") {
+  loopback_server server;
+  loopback_server::behaviour b;
+  b.stall_after_headers = true;  // status and Content-Length arrive, the body never does
+  b.body = R"({"never":"sent"})";
+  server.set(b);
+  transport_options o = test_options();
+  o.total_timeout = 300ms;
+  auto t = make_default_transport(o);
+  std::string what;
+  CHECK(outcome_of(*t, post(server.url()), &what) == "timeout");
+  CHECK(contains(what, "127.0.0.1"));
+  CHECK(server.requests().size() == 1);
+}
+
+TEST_CASE("http: what goes on the wire for a POST") {
+  loopback_server server;
+  auto t = make_default_transport(test_options());
+  http_request r;
+  r.method = "POST";
+  r.url = server.url("/wire?x=1");
+  r.headers = {{"Content-Type", "application/x-amz-json-1.0"},
+               {"X-Amz-Target", "AWSMPCommerceService_v20200301.DescribeAgreement"},
+               {"X-Blank", ""},
+               {"X-Spaces", "a  b, c;d=e \"q\""},
+               {"X-Dup", "1"},
+               {"X-Dup", "2"},
+               {"X-Amz-Date", "20240101T000000Z"},
+               {"Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/aws-marketplace/"
+                                 "aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=abc"}};
+  r.body = R"({"a":1})";
+  CHECK(outcome_of(*t, r) == "response 200");
+  REQUIRE(server.requests().size() == 1);
+  const auto req = server.requests()[0];
+  CAPTURE(req.head);
+  CHECK(req.method == "POST");
+  CHECK(req.target == "/wire?x=1");
+  CHECK(req.version == "HTTP/1.1");
+  CHECK(req.body == r.body);
+  CHECK(req.header_count("host") == 1);
+  CHECK(req.header("host") == "127.0.0.1:" + std::to_string(server.port()));
+  CHECK(req.header_count("content-length") == 1);
+  CHECK(req.header("content-length") == "7");
+  CHECK(req.header_count("user-agent") == 1);
+  CHECK(req.header_count("transfer-encoding") == 0);
+  CHECK(req.header_count("expect") == 0);
+  // The caller's headers, in order, with their exact values (empty included), nothing merged.
+  std::vector<std::pair<std::string, std::string>> given, seen;
+  for (const auto& h : r.headers) given.emplace_back(h.name, h.value);
+  for (const auto& h : req.headers) {
+    if (std::any_of(r.headers.begin(), r.headers.end(),
+                    [&](const http_header& g) { return loopback_server::request::same_name(g.name, h.first); }))
+      seen.push_back(h);
+  }
+  REQUIRE(seen.size() == given.size());
+  for (size_t i = 0; i < given.size(); ++i) {
+    CAPTURE(i);
+    CHECK(loopback_server::request::same_name(seen[i].first, given[i].first));
+    CHECK(seen[i].second == given[i].second);
+  }
+}
+
+TEST_CASE("http: a reused connection dropped without an answer is retried once on a new one") {
+  loopback_server server;
+  auto t = make_default_transport(test_options());
+  CHECK(outcome_of(*t, post(server.url("/ok"))) == "response 200");
+  loopback_server::behaviour b;
+  b.how = loopback_server::mode::drop;
+  server.set(b);
+  std::string what;
+  CHECK(outcome_of(*t, post(server.url("/dropped")), &what) == "receive");
+  CHECK(contains(what, "127.0.0.1"));
+  auto reqs = server.requests();
+  REQUIRE(reqs.size() == 3);  // once on the kept-alive connection, once more on a new one
+  CHECK(reqs[1].target == "/dropped");
+  CHECK(reqs[2].target == "/dropped");
+  CHECK(reqs[1].connection == reqs[0].connection);
+  CHECK(reqs[2].connection != reqs[0].connection);
+  CHECK(server.connections() == 2);
+
+  // Part of an answer arrived before the drop: the request may have been applied, so it is
+  // not sent again.
+  server.set({});
+  CHECK(outcome_of(*t, post(server.url("/ok2"))) == "response 200");
+  server.set(raw_reply("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true));
+  CHECK(outcome_of(*t, post(server.url("/partial"))) == "receive");
+  reqs = server.requests();
+  REQUIRE(reqs.size() == 5);
+  CHECK(reqs[4].target == "/partial");
+  CHECK(reqs[4].connection == reqs[3].connection);
 }
 
 TEST_CASE("http: invalid transport options") {
