@@ -996,7 +996,7 @@ TEST_CASE("http: a response delivered one byte at a time") {
 
 TEST_CASE("http: malformed responses are receive failures naming the host") {
   struct malformed {
-    const char* name;
+    std::string name;
     std::string raw;
     bool close_after;
   };
