@@ -103,7 +103,10 @@ enum class retry_mode {
   // quota 500, cost 5 per retry, 10 per retry after a timeout, +1 per success without retry.
   standard,
   // The 2026 revision (AWS_NEW_RETRIES_2026=true): base 1 s for throttling errors, 50 ms for
-  // other retryable errors; retry cost 5 for throttling, 14 otherwise, no timeout special case.
+  // other retryable errors; retry cost 5 for throttling, 14 otherwise, no timeout special case;
+  // a response's x-amz-retry-after (ms) stretches the delay to max(t, min(retry_after, t + 5 s)).
+  // Both modes send amz-sdk-request "attempt=N; max=M", preceded by "ttl=YYYYMMDDTHHMMSSZ; "
+  // once a response carried the server's Date (local now + total timeout + server offset).
   standard_2026
 };
 

@@ -86,10 +86,13 @@ struct transport_options {
   std::string no_proxy;
 };
 
-// The default transport (libcurl; one handle, reused: keep-alive). TLS is verified (peer and
-// host name, TLS >= 1.2) with ca_bundle, else $AWS_CA_BUNDLE, else the system store; proxies
-// come from `proxy` or libcurl's reading of http_proxy/https_proxy/all_proxy/no_proxy; no
-// redirects are followed. send() throws transport_error (see transport_failure) and
+// The default transport: libcurl opens the connection (DNS, TCP, proxy, TLS) and the library
+// speaks HTTP/1.1 on it; one connection, kept alive between calls (checked before reuse after
+// a second idle; a reused connection that closes before any response byte is retried once on a
+// new one). TLS is verified (peer and host name, TLS >= 1.2) with ca_bundle, else
+// $AWS_CA_BUNDLE, else the system store. Proxies come from `proxy` or libcurl's reading of
+// http_proxy/https_proxy/all_proxy/no_proxy and are always used as CONNECT tunnels (plain
+// http:// too). No redirects are followed; no compression is asked for. send() throws transport_error (see transport_failure) and
 // mpadjust::error(MPADJUST_EINVALID) for a request it refuses to send (bad method, header
 // name or value with CR/LF, Content-Length that does not match the body). Errors name the URL
 // host, never header values or the query string.

@@ -286,6 +286,9 @@ struct client::impl {
     int last_cost = 0;
     bool skew_retry_used = false;
     std::string sdk_request;
+    // botocore's ttl: once a response carried a Date, later attempts announce when they expire
+    // in server time (local now + total timeout + server Date - local time at receipt).
+    std::optional<std::chrono::system_clock::duration> server_offset;
     for (;;) {
       ++attempt;
       const int limit = max_attempts + (skew_retry_used ? 1 : 0);
@@ -293,7 +296,11 @@ struct client::impl {
       credentials c = creds->get();
 
       std::size_t n = 0;
-      sdk_request = "attempt=" + std::to_string(attempt) + "; max=" + std::to_string(limit);
+      sdk_request.clear();
+      if (server_offset) {
+        sdk_request = "ttl=" + detail::format_sdk_ttl(now() + cfg.transport_opts.total_timeout + *server_offset) + "; ";
+      }
+      sdk_request += "attempt=" + std::to_string(attempt) + "; max=" + std::to_string(limit);
       set_header(n, "Content-Type", "application/x-amz-json-1.0");
       set_header(n, "X-Amz-Target", target_header);
       set_header(n, "amz-sdk-invocation-id", invocation_id);
@@ -379,6 +386,9 @@ struct client::impl {
         return;
       }
 
+      if (auto date = response.header("Date")) {
+        if (auto server = detail::parse_http_date(*date)) server_offset = *server - now();
+      }
       service_error_info info =
           detail::parse_error_response(parser, response, response.body, op, cfg.max_response_bytes);
       info.attempts = attempt;
@@ -423,6 +433,7 @@ struct client::impl {
       ++retries;
       auto delay = detail::backoff_delay(retries, info.throttling ? throttling_base_delay : base_delay,
                                          cfg.retry.max_backoff, rng);
+      if (mode == retry_mode::standard_2026) delay = detail::apply_retry_after(delay, response.header("x-amz-retry-after"));
       log(log_level::info, std::string(op) + ": " + (info.error_type.empty() ? "error" : info.error_type) +
                                " (HTTP " + std::to_string(status) + "); retrying in " +
                                std::to_string(delay.count()) + " ms (attempt " + std::to_string(attempt + 1) +

@@ -1,6 +1,8 @@
 // retry.cpp - see retry.hpp.
 #include "client/retry.hpp"
 
+#include <ctime>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -110,6 +112,31 @@ std::chrono::milliseconds backoff_delay(int retry, std::chrono::milliseconds bas
                             static_cast<double>(cap.count()));
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   return std::chrono::milliseconds(static_cast<long long>(unit(rng) * ceiling));
+}
+
+std::chrono::milliseconds apply_retry_after(std::chrono::milliseconds delay,
+                                            std::optional<std::string_view> header) noexcept {
+  if (!header) return delay;
+  std::string_view v = *header;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (v.empty() || v.size() > 12) return delay;  // up to ~31 years of milliseconds
+  long long ms = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return delay;
+    ms = ms * 10 + (c - '0');
+  }
+  const std::chrono::milliseconds retry_after{ms};
+  return std::max(delay, std::min(retry_after, delay + std::chrono::milliseconds(5000)));
+}
+
+std::string format_sdk_ttl(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[20];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
 }
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <string>
 #include <string_view>
 
 #include <mpadjust/client.hpp>
@@ -54,6 +55,14 @@ class retry_quota {
 // rand(0,1) * min(base * 2^(retry-1), cap) where retry = 1 for the first retry.
 std::chrono::milliseconds backoff_delay(int retry, std::chrono::milliseconds base,
                                         std::chrono::milliseconds cap, std::mt19937_64& rng);
+
+// The 2026 revision's x-amz-retry-after (milliseconds): max(delay, min(retry_after, delay + 5 s)).
+// A missing, negative or non-numeric value leaves `delay` as it is.
+std::chrono::milliseconds apply_retry_after(std::chrono::milliseconds delay,
+                                            std::optional<std::string_view> header) noexcept;
+
+// "YYYYMMDDTHHMMSSZ" (UTC) for the ttl= key of amz-sdk-request.
+std::string format_sdk_ttl(std::chrono::system_clock::time_point t);
 
 }  // namespace detail
 }  // namespace v1

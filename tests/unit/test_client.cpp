@@ -466,6 +466,65 @@ TEST_CASE("client: clock skew is learnt from Date and the request retried once")
   CHECK(twice.fake->sent.size() == 2);
 }
 
+TEST_CASE("client: x-amz-retry-after lengthens 2026 backoffs within 5 s; standard mode ignores it") {
+  auto with_retry_after = [](int status, const std::string& type, const std::string& value) {
+    return [=](const http_request&) {
+      return respond(status, R"({"__type":")" + type + R"("})", {{"x-amz-retry-after", value}});
+    };
+  };
+  harness n;
+  n.cfg.retry.mode = retry_mode::standard_2026;
+  n.cfg.retry.max_attempts = 6;
+  n.fake->script = {with_retry_after(429, "ThrottlingException", "3000"),      // t <= 1 s: 3000
+                    with_retry_after(500, "InternalServerException", "60000"),  // t <= 100 ms: t + 5 s
+                    with_retry_after(503, "ServiceUnavailable", "abc"),         // ignored: t <= 200 ms
+                    with_retry_after(503, "ServiceUnavailable", "-5"),          // ignored: t <= 400 ms
+                    with_retry_after(503, "ServiceUnavailable", "0"),           // max(t, 0) = t <= 800 ms
+                    reply(200, R"({"agreementId":"agmt-1"})")};
+  auto nc = n.make();
+  CHECK(*nc.describe_agreement(describe()).agreement_id == "agmt-1");
+  REQUIRE(n.sleeps.size() == 5);
+  CHECK(n.sleeps[0] == 3000ms);
+  CHECK(n.sleeps[1] >= 5000ms);
+  CHECK(n.sleeps[1] <= 5100ms);
+  CHECK(n.sleeps[2] <= 200ms);
+  CHECK(n.sleeps[3] <= 400ms);
+  CHECK(n.sleeps[4] <= 800ms);
+
+  harness s;
+  s.cfg.retry.mode = retry_mode::standard;
+  s.fake->script = {with_retry_after(429, "ThrottlingException", "3000"), reply(200, R"({"agreementId":"agmt-1"})")};
+  auto sc = s.make();
+  sc.describe_agreement(describe());
+  REQUIRE(s.sleeps.size() == 1);
+  CHECK(s.sleeps[0] <= 1000ms);
+}
+
+TEST_CASE("client: amz-sdk-request carries ttl= once a response gave the server's Date") {
+  // Local clock 2026-11-27T10:00:00Z; the server says 12:00:00, two hours ahead. ttl = local now
+  // + total timeout (60 s) + (server - local) = 12:01:00Z (botocore _calculate_ttl).
+  std::tm tm{};
+  tm.tm_year = 2026 - 1900;
+  tm.tm_mon = 10;
+  tm.tm_mday = 27;
+  tm.tm_hour = 10;
+  const auto local = std::chrono::system_clock::from_time_t(timegm(&tm));
+  harness h;
+  h.cfg.clock = [local] { return local; };
+  h.cfg.clock_skew_correction = false;
+  h.fake->script = {drop(),  // no response: no ttl yet
+                    [local](const http_request&) {
+                      return respond(503, R"({"__type":"ServiceUnavailable"})", {{"Date", http_date(local + 2h)}});
+                    },
+                    reply(200, R"({"agreementId":"agmt-1"})")};
+  auto c = h.make();
+  c.describe_agreement(describe());
+  REQUIRE(h.fake->sent.size() == 3);
+  CHECK(h.header(0, "amz-sdk-request") == "attempt=1; max=3");
+  CHECK(h.header(1, "amz-sdk-request") == "attempt=2; max=3");
+  CHECK(h.header(2, "amz-sdk-request") == "ttl=20261127T120100Z; attempt=3; max=3");
+}
+
 TEST_CASE("client: cancel() interrupts a backoff wait and a blocked transport") {
   // Backoff wait: no sleep hook, a 10 s base delay; cancel after the first failure.
   harness h;
