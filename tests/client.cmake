@@ -27,3 +27,11 @@ if(TARGET mpadjust-bench-client)
   mpadjust_simulator_test(bench.client LABELS client bench TIMEOUT 300
     COMMAND $<TARGET_FILE:mpadjust-bench-client> --calls 20 --botocore-calls 10 --rounds 1)
 endif()
+
+# Adaptive retry mode: our rate limiter against botocore's classes on 60 generated event
+# scripts (tests/client/adaptive_crosscheck.py). Skipped (77) without the bootstrap venv.
+add_test(NAME client.adaptive_crosscheck
+         COMMAND ${MPADJUST_VENV_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/client/adaptive_crosscheck.py
+                 $<TARGET_FILE:adaptive_trace>)
+set_tests_properties(client.adaptive_crosscheck PROPERTIES LABELS "client"
+                     ENVIRONMENT "${MPADJUST_TEST_ENV}" SKIP_RETURN_CODE 77)

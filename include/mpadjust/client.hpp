@@ -116,6 +116,12 @@ struct retry_config {
   int max_attempts = 0;
   // nullopt = AWS_NEW_RETRIES_2026 (true -> standard_2026), else standard.
   std::optional<retry_mode> mode;
+  // The SDKs' "adaptive" mode: the retries above plus a client-side send-rate limiter that is
+  // enabled by the first throttling response and then paces every attempt (CUBIC, as botocore's
+  // retries/adaptive.py). nullopt = AWS_RETRY_MODE, else the profile's retry_mode: "adaptive"
+  // -> true; "standard" or "legacy" -> false (mpadjust has no legacy mode: standard is used);
+  // anything else is an error naming the variable. Appended field.
+  std::optional<bool> adaptive;
   // Base delays; 0 = the mode's defaults (see retry_mode).
   std::chrono::milliseconds base_delay{0};           // non-throttling errors
   std::chrono::milliseconds throttling_base_delay{0};  // throttling errors
@@ -213,6 +219,8 @@ class client {
   const std::string& endpoint() const noexcept;
   int max_attempts() const noexcept;
   retry_mode mode() const noexcept;
+  // True in the adaptive retry mode (retry_config::adaptive).
+  bool adaptive() const noexcept;
   // The signing clock offset learnt from the service (server time - local time).
   std::chrono::seconds clock_skew() const noexcept;
   // Tokens left in the retry quota.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <mpadjust/endpoints.hpp>
 #include <mpadjust/sigv4.hpp>
 
+#include "client/adaptive.hpp"
 #include "client/retry.hpp"
 #include "client/validate.hpp"
 #include "json/json_codec.hpp"
@@ -112,6 +114,7 @@ struct client::impl {
   std::unique_ptr<signer> sig;
   int max_attempts = 3;
   retry_mode mode = retry_mode::standard;
+  std::unique_ptr<detail::adaptive_limiter> limiter;  // adaptive mode only
   std::chrono::milliseconds base_delay{1000};
   std::chrono::milliseconds throttling_base_delay{1000};
   detail::retry_quota quota{500};
@@ -165,6 +168,29 @@ struct client::impl {
     } else if (auto v = env_value(env, "AWS_NEW_RETRIES_2026"); v && iequals(*v, "true")) {
       mode = retry_mode::standard_2026;
     }
+    bool adaptive = false;
+    if (cfg.retry.adaptive) {
+      adaptive = *cfg.retry.adaptive;
+    } else {
+      std::string where = "AWS_RETRY_MODE";
+      std::optional<std::string> v = env_value(env, "AWS_RETRY_MODE");
+      if (!v) {
+        try {
+          v = profile_value(env, cfg.profile, "retry_mode");
+        } catch (const error&) {
+          v.reset();  // an unreadable profile is reported by the credentials chain, not here
+        }
+        where = "profile retry_mode";
+      }
+      if (v && !v->empty()) {
+        if (*v == "adaptive") {
+          adaptive = true;
+        } else if (*v != "standard" && *v != "legacy") {
+          throw invalid_field(where, "must be standard, adaptive or legacy (got \"" + *v + "\")");
+        }
+      }
+    }
+    if (adaptive) limiter = std::make_unique<detail::adaptive_limiter>(limiter_now());
     if (mode == retry_mode::standard_2026) {
       base_delay = std::chrono::milliseconds(50);
       throttling_base_delay = std::chrono::milliseconds(1000);
@@ -197,6 +223,27 @@ struct client::impl {
 
   std::chrono::system_clock::time_point now() const {
     return cfg.clock ? cfg.clock() : std::chrono::system_clock::now();
+  }
+  // Seconds for the adaptive limiter: the configured clock when there is one (tests), else
+  // the monotonic clock.
+  double limiter_now() const {
+    using seconds = std::chrono::duration<double>;
+    if (cfg.clock) return seconds(cfg.clock().time_since_epoch()).count();
+    return seconds(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  // Adaptive mode: waits (cancellably) until the limiter hands out a send token.
+  void pace(const char* op) {
+    if (!limiter) return;
+    for (;;) {
+      const double wait_s = limiter->before_send(limiter_now());
+      if (wait_s <= 0) return;
+      const auto delay = std::chrono::milliseconds(static_cast<long long>(std::ceil(wait_s * 1000.0)));
+      if (logs(log_level::debug)) {
+        log(log_level::debug, std::string(op) + ": adaptive retry mode: waiting " + std::to_string(delay.count()) +
+                                  " ms for a send token (" + std::to_string(limiter->fill_rate()) + " requests/s allowed)");
+      }
+      wait(op, delay);
+    }
   }
 
   bool logs(log_level level) const noexcept {
@@ -293,6 +340,7 @@ struct client::impl {
       ++attempt;
       const int limit = max_attempts + (skew_retry_used ? 1 : 0);
       if (cancelled.load()) throw_cancelled(op);
+      pace(op);
       credentials c = creds->get();
 
       std::size_t n = 0;
@@ -347,6 +395,7 @@ struct client::impl {
         response = http->send(request);
       } catch (const transport_error& e) {
         if (e.kind() == transport_failure::cancelled || cancelled.load()) throw_cancelled(op);
+        if (limiter) limiter->after_attempt(limiter_now(), false);
         log(log_level::debug, std::string(op) + " attempt " + std::to_string(attempt) + ": " + e.what() +
                                   " after " + elapsed());
         if (!detail::is_retryable_transport_failure(e.kind()) || attempt >= limit) {
@@ -382,6 +431,7 @@ struct client::impl {
                                   (rid ? " (request id " + std::string(*rid) + ")" : std::string()));
       }
       if (status >= 200 && status < 300) {
+        if (limiter) limiter->after_attempt(limiter_now(), false);
         quota.release(retries > 0 ? last_cost : 0);
         return;
       }
@@ -395,6 +445,7 @@ struct client::impl {
       info.throttling = detail::is_throttling_code(info.error_type) || status == 429;
       info.retryable = info.throttling || detail::is_transient_status(status) ||
                        detail::is_transient_code(info.error_type);
+      if (limiter) limiter->after_attempt(limiter_now(), info.throttling);
 
       // Clock skew: the service rejected the request for its time. Learn the offset from Date
       // and retry once, immediately.
@@ -542,6 +593,7 @@ const std::string& client::region() const noexcept { return impl_->region; }
 const std::string& client::endpoint() const noexcept { return impl_->endpoint; }
 int client::max_attempts() const noexcept { return impl_->max_attempts; }
 retry_mode client::mode() const noexcept { return impl_->mode; }
+bool client::adaptive() const noexcept { return impl_->limiter != nullptr; }
 std::chrono::seconds client::clock_skew() const noexcept { return impl_->sig->clock_skew(); }
 int client::retry_quota() const noexcept { return impl_->quota.available(); }
 

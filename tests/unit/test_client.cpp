@@ -500,6 +500,61 @@ TEST_CASE("client: x-amz-retry-after lengthens 2026 backoffs within 5 s; standar
   CHECK(s.sleeps[0] <= 1000ms);
 }
 
+TEST_CASE("client: AWS_RETRY_MODE selects the adaptive mode; unknown modes are refused") {
+  for (const auto& [value, adaptive] : std::vector<std::pair<std::string, bool>>{
+           {"adaptive", true}, {"standard", false}, {"legacy", false}}) {
+    harness h;
+    h.cfg.env = fake_env({{"AWS_RETRY_MODE", value}});
+    CHECK(h.make().adaptive() == adaptive);
+  }
+  harness none;
+  CHECK_FALSE(none.make().adaptive());
+  harness bad;
+  bad.cfg.env = fake_env({{"AWS_RETRY_MODE", "Adaptive-ish"}});
+  CHECK(failure([&] { bad.make(); }).field() == "AWS_RETRY_MODE");
+  harness forced;
+  forced.cfg.env = fake_env({{"AWS_RETRY_MODE", "standard"}});
+  forced.cfg.retry.adaptive = true;  // the option wins over the environment
+  CHECK(forced.make().adaptive());
+}
+
+TEST_CASE("client: adaptive mode paces requests only after a throttle") {
+  // Time only moves when the client sleeps (backoff or pacing): without a limiter any number
+  // of calls takes no time at all.
+  auto t = std::make_shared<std::chrono::system_clock::time_point>(std::chrono::system_clock::from_time_t(1790000000));
+  auto run = [&](bool adaptive, std::vector<std::chrono::milliseconds>& sleeps) {
+    harness h;
+    h.cfg.retry.adaptive = adaptive;
+    h.cfg.clock = [t] { return *t; };
+    h.cfg.clock_skew_correction = false;
+    h.cfg.retry.sleep = [t, &sleeps](std::chrono::milliseconds d) {
+      sleeps.push_back(d);
+      *t += d;
+    };
+    h.fake->fallback = reply(200, R"({"agreementId":"agmt-1"})");
+    auto c = h.make();
+    for (int i = 0; i < 50; ++i) c.describe_agreement(describe());
+    CHECK(sleeps.empty());  // no throttle yet: never paced
+    h.fake->script = {service_error_reply(400, "ThrottlingException")};
+    c.describe_agreement(describe());  // throttled, then retried
+    const size_t after_throttle = sleeps.size();
+    CHECK(after_throttle >= 1);
+    const auto start = *t;
+    for (int i = 0; i < 20; ++i) c.describe_agreement(describe());
+    return std::chrono::duration<double>(*t - start).count();
+  };
+  std::vector<std::chrono::milliseconds> adaptive_sleeps, standard_sleeps;
+  const double adaptive_seconds = run(true, adaptive_sleeps);
+  const double standard_seconds = run(false, standard_sleeps);
+  CHECK(standard_seconds == 0.0);  // standard mode: the throttle costs one backoff, then full speed
+  CHECK(standard_sleeps.size() == 1);
+  // Adaptive: 20 calls after the throttle are spread out, at no less than the 0.5/s floor.
+  MESSAGE("20 calls after a throttle took " << adaptive_seconds << " s of (fake) time in adaptive mode");
+  CHECK(adaptive_seconds > 1.0);
+  CHECK(adaptive_seconds <= 20 / 0.5 + 1);
+  for (size_t i = 1; i < adaptive_sleeps.size(); ++i) CHECK(adaptive_sleeps[i] <= 2001ms);  // 1 token at >= 0.5/s
+}
+
 TEST_CASE("client: amz-sdk-request carries ttl= once a response gave the server's Date") {
   // Local clock 2026-11-27T10:00:00Z; the server says 12:00:00, two hours ahead. ttl = local now
   // + total timeout (60 s) + (server - local) = 12:01:00Z (botocore _calculate_ttl).
