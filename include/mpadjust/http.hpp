@@ -87,9 +87,9 @@ struct transport_options {
 };
 
 // The default transport: libcurl opens the connection (DNS, TCP, proxy, TLS) and the library
-// speaks HTTP/1.1 on it; one connection, kept alive between calls (checked before reuse after
-// a second idle; a reused connection that closes before any response byte is retried once on a
-// new one). TLS is verified (peer and host name, TLS >= 1.2) with ca_bundle, else
+// speaks HTTP/1.1 on it; one connection, kept alive between calls (checked before every reuse:
+// one that was closed or holds bytes nobody asked for is replaced; a reused connection that
+// closes before any response byte is retried once on a new one). TLS is verified (peer and host name, TLS >= 1.2) with ca_bundle, else
 // $AWS_CA_BUNDLE, else the system store. Proxies come from `proxy` or libcurl's reading of
 // http_proxy/https_proxy/all_proxy/no_proxy and are always used as CONNECT tunnels (plain
 // http:// too). No redirects are followed; no compression is asked for. send() throws transport_error (see transport_failure) and

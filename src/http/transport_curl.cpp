@@ -165,7 +165,7 @@ class curl_transport final : public transport {
 
     http_response response;
     for (int round = 0;; ++round) {
-      if (attached_ && (origin != origin_ || !idle_connection_usable())) close_connection();
+      if (attached_ && (origin != origin_ || !connection_usable())) close_connection();
       const bool reused = attached_;
       if (!attached_) connect(request.url, url, origin, deadline);
       // Any way out of this block but a complete, reusable exchange closes the connection: its
@@ -183,7 +183,6 @@ class curl_transport final : public transport {
       const exchange outcome = exchange_once(reader, url, deadline, reusable);
       if (outcome == exchange::complete) {
         guard.keep = reusable;
-        last_used_ = clock::now();
         return response;
       }
       // The connection died before a byte of the response arrived. A kept-alive connection may
@@ -200,7 +199,6 @@ class curl_transport final : public transport {
  private:
   using clock = std::chrono::steady_clock;
   static constexpr size_t read_chunk = 64 * 1024;
-  static constexpr std::chrono::milliseconds idle_check_after{1000};
 
   enum class exchange { complete, send_failed, closed_before_response };
 
@@ -284,7 +282,6 @@ class curl_transport final : public transport {
     }
     sock_ = s;
     origin_ = origin;
-    last_used_ = clock::now();
   }
 
   // Closes the connection (libcurl closes a connect-only connection when its handle leaves
@@ -297,12 +294,14 @@ class curl_transport final : public transport {
     origin_.clear();
   }
 
-  // A connection idle for a while may have been closed by the server: readable now means EOF
-  // (or stray bytes), either way it cannot carry a request.
-  bool idle_connection_usable() const {
-    if (clock::now() - last_used_ < idle_check_after) return true;
-    pollfd p{static_cast<int>(sock_), POLLIN, 0};
-    return ::poll(&p, 1, 0) == 0;
+  // Before every reuse: anything readable now is either the end of the connection or bytes
+  // nobody asked for (a server's "408 Request Timeout" on an idle connection, say), which the
+  // next request would otherwise take as its answer. A non-blocking receive through libcurl
+  // (one recv() that finds nothing) rather than poll(): on a TLS connection it also consumes
+  // post-handshake messages such as session tickets, which are not a reason to reconnect.
+  bool connection_usable() {
+    size_t n = 0;
+    return curl_easy_recv(easy_.get(), rbuf_.get(), read_chunk, &n) == CURLE_AGAIN;
   }
 
   // Waits until the socket is ready for `events`; throws on cancel and at the deadline.
@@ -438,7 +437,6 @@ class curl_transport final : public transport {
   bool attached_ = false;         // easy_ is in multi_ and owns a live connection
   curl_socket_t sock_ = CURL_SOCKET_BAD;
   std::string origin_;            // "scheme://authority" of that connection
-  clock::time_point last_used_{};
   std::string last_error_;
 };
 
