@@ -2,13 +2,24 @@
 // DescribeAgreement + ListAgreementInvoiceLineItems calls to the same simulator.
 //
 //   tests/simulator/run_with_simulator.py -- build/tests/mpadjust-bench-client [--calls N] [--rounds R]
-//       [--botocore-calls M] [--python PATH]
+//       [--botocore-calls M] [--python PATH] [--placement scheduled|one-cpu|both]
 //
 // Our figure: getrusage(RUSAGE_SELF) user+system CPU of this process over N call pairs (after
 // a warm-up), divided by 2N. botocore's: the same calls from a long-lived $MPADJUST_VENV_PYTHON, by
 // time.process_time() in that process after its own warm-up. Rounds alternate between the two
 // clients and the best round of each is reported (robust to a loaded machine). The simulator's CPU is in
 // neither figure. Prints both and the ratio; the target is ratio >= 20. Asserts nothing.
+//
+// Two placements, both measured by default:
+//   scheduled  wherever the kernel puts the three processes. On a multi-CPU virtual machine each
+//              call then wakes the other side on another CPU, and the hypervisor's cross-CPU
+//              interrupts are charged to whichever client is running: a cost of the machine, the
+//              same for both clients, that varies from run to run.
+//   one-cpu    this process, the botocore process and the simulator (MPADJUST_SIM_PID, every
+//              thread) pinned to one CPU: the same local wakeups for both clients, without the
+//              hypervisor's share; the figure that compares the clients' own work.
+#include <dirent.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +127,34 @@ struct botocore_runner {
   }
 };
 
+
+// Sets the CPU affinity of every thread of `pid` (0 = this process). False if any failed.
+bool set_affinity(pid_t pid, const cpu_set_t& set) {
+  const std::string dir = pid == 0 ? std::string("/proc/self/task") : "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return false;
+  bool ok = true;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    if (sched_setaffinity(static_cast<pid_t>(std::atoi(e->d_name)), sizeof set, &set) != 0) ok = false;
+  }
+  closedir(d);
+  return ok;
+}
+
+std::string describe_affinity() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return "?";
+  std::string out;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (!CPU_ISSET(c, &set)) continue;
+    if (!out.empty()) out += ",";
+    out += std::to_string(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,6 +162,7 @@ int main(int argc, char** argv) {
   int botocore_calls = 300;
   int rounds = 3;
   std::string python = env_or("MPADJUST_VENV_PYTHON", "");
+  std::string placement = "both";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--calls" && i + 1 < argc) {
@@ -133,8 +173,15 @@ int main(int argc, char** argv) {
       rounds = std::atoi(argv[++i]);
     } else if (a == "--python" && i + 1 < argc) {
       python = argv[++i];
+    } else if (a == "--placement" && i + 1 < argc) {
+      placement = argv[++i];
+      if (placement != "scheduled" && placement != "one-cpu" && placement != "both") {
+        std::fprintf(stderr, "--placement: scheduled, one-cpu or both\n");
+        return 2;
+      }
     } else {
-      std::fprintf(stderr, "usage: %s [--calls N] [--botocore-calls M] [--rounds R] [--python PATH]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--calls N] [--botocore-calls M] [--rounds R] [--python PATH]"
+                           " [--placement scheduled|one-cpu|both]\n", argv[0]);
       return 2;
     }
   }
@@ -180,34 +227,77 @@ int main(int argc, char** argv) {
     };
     for (int i = 0; i < 20; ++i) pair();
 
-    double best_ours = 1e30, best_boto = 1e30;
-    for (int r = 1; r <= rounds; ++r) {
-      const double cpu0 = cpu_seconds();
-      const auto w0 = std::chrono::steady_clock::now();
-      for (int i = 0; i < calls; ++i) pair();
-      const double cpu_us = (cpu_seconds() - cpu0) / (2.0 * calls) * 1e6;
-      const double wall_us =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count() / (2.0 * calls) * 1e6;
-      best_ours = std::min(best_ours, cpu_us);
-      std::printf("round %d: mpadjust cpu_us_per_call=%.2f wall_us_per_call=%.2f (%d calls)\n", r, cpu_us,
-                  wall_us, 2 * calls);
-      if (with_boto) {
-        double bcpu = 0, bwall = 0;
-        if (!boto.round(botocore_calls, bcpu, bwall)) {
-          std::fprintf(stderr, "botocore round failed\n");
-          return 1;
+    // One measurement: `rounds` alternating rounds; prints them and the best of each client.
+    struct result {
+      double ours = 1e30, boto = 1e30;
+    };
+    auto measure = [&](const char* label) -> result {
+      result best;
+      for (int r = 1; r <= rounds; ++r) {
+        const double cpu0 = cpu_seconds();
+        const auto w0 = std::chrono::steady_clock::now();
+        for (int i = 0; i < calls; ++i) pair();
+        const double cpu_us = (cpu_seconds() - cpu0) / (2.0 * calls) * 1e6;
+        const double wall_us =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count() / (2.0 * calls) * 1e6;
+        best.ours = std::min(best.ours, cpu_us);
+        std::printf("%s round %d: mpadjust cpu_us_per_call=%.2f wall_us_per_call=%.2f (%d calls)\n", label, r,
+                    cpu_us, wall_us, 2 * calls);
+        if (with_boto) {
+          double bcpu = 0, bwall = 0;
+          if (!boto.round(botocore_calls, bcpu, bwall)) {
+            std::fprintf(stderr, "botocore round failed\n");
+            std::exit(1);
+          }
+          best.boto = std::min(best.boto, bcpu);
+          std::printf("%s round %d: botocore cpu_us_per_call=%.2f wall_us_per_call=%.2f (%d calls)\n", label, r,
+                      bcpu, bwall, 2 * botocore_calls);
         }
-        best_boto = std::min(best_boto, bcpu);
-        std::printf("round %d: botocore cpu_us_per_call=%.2f wall_us_per_call=%.2f (%d calls)\n", r, bcpu,
-                    bwall, 2 * botocore_calls);
+        std::fflush(stdout);
       }
-      std::fflush(stdout);
+      return best;
+    };
+    auto report = [&](const char* label, const result& res) {
+      std::printf("%s: mpadjust_cpu_us_per_call=%.2f (best of %d rounds)\n", label, res.ours, rounds);
+      if (with_boto) {
+        std::printf("%s: botocore_cpu_us_per_call=%.2f (best of %d rounds)\n", label, res.boto, rounds);
+        std::printf("%s: cpu_ratio_botocore_over_mpadjust=%.1f (target >= 20)\n", label, res.boto / res.ours);
+      }
+    };
+
+    result scheduled, one_cpu;
+    const bool run_scheduled = placement != "one-cpu";
+    bool run_one_cpu = placement != "scheduled";
+    if (run_scheduled) {
+      std::printf("placement scheduled: by the kernel (this process may run on CPUs %s)\n", describe_affinity().c_str());
+      scheduled = measure("scheduled");
     }
-    std::printf("mpadjust_cpu_us_per_call=%.2f (best of %d rounds)\n", best_ours, rounds);
-    if (with_boto) {
-      std::printf("botocore_cpu_us_per_call=%.2f (best of %d rounds)\n", best_boto, rounds);
-      std::printf("cpu_ratio_botocore_over_mpadjust=%.1f (target >= 20)\n", best_boto / best_ours);
+    cpu_set_t before;
+    CPU_ZERO(&before);
+    sched_getaffinity(0, sizeof before, &before);
+    const std::string sim_pid_text = env_or("MPADJUST_SIM_PID", "");
+    const pid_t sim_pid = static_cast<pid_t>(std::atoi(sim_pid_text.c_str()));
+    if (run_one_cpu) {
+      const int cpu = sched_getcpu();
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(cpu < 0 ? 0 : cpu, &one);
+      if (sim_pid <= 0 || !set_affinity(sim_pid, one) || !set_affinity(0, one) ||
+          (with_boto && !set_affinity(boto.pid, one))) {
+        std::printf("placement one-cpu: skipped (cannot pin the simulator%s: run under run_with_simulator.py)\n",
+                    sim_pid <= 0 ? ", MPADJUST_SIM_PID is not set" : "");
+        set_affinity(0, before);
+        run_one_cpu = false;
+      } else {
+        std::printf("placement one-cpu: this process, botocore and the simulator on CPU %d\n", cpu < 0 ? 0 : cpu);
+        one_cpu = measure("one-cpu");
+        set_affinity(0, before);
+        if (with_boto) set_affinity(boto.pid, before);
+        set_affinity(sim_pid, before);
+      }
     }
+    if (run_scheduled) report("scheduled", scheduled);
+    if (run_one_cpu) report("one-cpu", one_cpu);
   } catch (const mpadjust::error& e) {
     std::fprintf(stderr, "mpadjust client failed: %s\n", e.what());
     return 1;

@@ -5,7 +5,8 @@
 
 Starts tests/simulator/simulator.py on a free loopback port, runs CMD with
 MPADJUST_SIM_ENDPOINT=http://127.0.0.1:PORT, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of the
-default seller (AKIDSIMULATOR0000001), AWS_REGION=us-east-1 (AWS_SESSION_TOKEN removed), stops
+default seller (AKIDSIMULATOR0000001), AWS_REGION=us-east-1 (AWS_SESSION_TOKEN removed),
+MPADJUST_SIM_PID=<the simulator's process id>, stops
 the simulator (always: on success, failure, timeout or a signal) and exits with CMD's status.
 
 Options of this wrapper (before "--", mixed with simulator flags):
@@ -49,6 +50,7 @@ def main(argv):
         env.pop("AWS_SESSION_TOKEN", None)
         env.pop("AWS_PROFILE", None)
         env.update(sim.env())
+        env["MPADJUST_SIM_PID"] = str(proc.pid)  # for benchmarks that place the simulator
         child = subprocess.Popen(cmd, env=env)
         try:
             return child.wait(timeout)
