@@ -152,6 +152,7 @@ http1_reader::http1_reader(http_response& out, bool head_request, size_t max_bod
     : out_(out), head_request_(head_request), max_body_(max_body) {
   out_.status = 0;
   out_.headers.clear();
+  out_.headers.reserve(16);  // typical responses: no reallocation while headers arrive
   out_.body.clear();
 }
 

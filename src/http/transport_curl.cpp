@@ -150,8 +150,16 @@ class curl_transport final : public transport {
   }
 
   http_response send(const http_request& request) override {
-    // Policy and request checks first: nothing reaches the network for a refused request.
-    const detail::parsed_url url = detail::check_url_policy(request.url, options_.allow_insecure_http);
+    // Policy and request checks first: nothing reaches the network for a refused request. A
+    // client sends every call to one URL: its parsed form and origin are kept.
+    if (request.url != url_text_) {
+      url_text_.clear();  // stays empty if the URL is refused
+      url_ = detail::check_url_policy(request.url, options_.allow_insecure_http);
+      url_origin_ = url_.scheme + "://" + detail::http1_authority(url_);
+      url_text_ = request.url;
+    }
+    const detail::parsed_url& url = url_;
+    const std::string& origin = url_origin_;
     detail::http1_write_request(out_, request, url, options_.user_agent);
     if (cancelled_.load()) {
       throw transport_error(transport_failure::cancelled,
@@ -159,9 +167,6 @@ class curl_transport final : public transport {
     }
     const auto deadline = clock::now() + options_.total_timeout;
     const bool head = request.method == "HEAD";
-    std::string origin = url.scheme;
-    origin += "://";
-    origin += detail::http1_authority(url);
 
     http_response response;
     for (int round = 0;; ++round) {
@@ -434,6 +439,9 @@ class curl_transport final : public transport {
   char errbuf_[CURL_ERROR_SIZE];
   std::unique_ptr<char[]> rbuf_;  // receive buffer, read_chunk bytes
   std::string out_;               // the request being sent (reused: no allocation per call)
+  std::string url_text_;          // the last URL sent to, parsed and checked: url_, url_origin_
+  detail::parsed_url url_;
+  std::string url_origin_;
   bool attached_ = false;         // easy_ is in multi_ and owns a live connection
   curl_socket_t sock_ = CURL_SOCKET_BAD;
   std::string origin_;            // "scheme://authority" of that connection
