@@ -201,6 +201,7 @@ class loopback_server {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body = "{}";
     std::chrono::milliseconds delay{0};  // before answering
+    std::chrono::milliseconds connect_delay{0};  // before answering a CONNECT
     size_t huge_bytes = 0;
     bool huge_content_length = true;
     // respond: close the connection right after a complete response.
@@ -409,6 +410,7 @@ class loopback_server {
       }
       arrived_.notify_all();
       if (req.method == "CONNECT") {  // tunnel: this connection now talks to the "origin"
+        if (!sleep_interruptible(b.connect_delay)) return;
         if (!send_all(fd, "HTTP/1.1 200 Connection established\r\n\r\n")) return;
         continue;
       }
@@ -1457,3 +1459,50 @@ TEST_CASE("http: a trusted certificate for another host name is rejected") {
   CHECK(server.served() == 0);
 }
 #endif  // MPADJUST_WITH_CURL && MPADJUST_TEST_HAVE_SSL
+
+
+#if defined(MPADJUST_WITH_CURL)
+TEST_CASE("http: cancel while the connection is being opened (a proxy slow to open the tunnel)") {
+  loopback_server proxy;
+  loopback_server::behaviour b;
+  b.connect_delay = 60000ms;
+  proxy.set(b);
+  transport_options o = test_options();
+  o.no_proxy = "";
+  o.proxy = proxy.url();
+  o.allow_insecure_http = true;
+  auto t = make_default_transport(o);
+  std::thread canceller([&] {
+    proxy.wait_requests(1);  // the CONNECT is waiting for its answer: libcurl is connecting
+    std::this_thread::sleep_for(100ms);
+    t->cancel();
+  });
+  const auto started = std::chrono::steady_clock::now();
+  std::string what;
+  const std::string outcome = outcome_of(*t, post("http://example.invalid/x"), &what);
+  const auto took = std::chrono::steady_clock::now() - started;
+  canceller.join();
+  CHECK(outcome == "cancelled");
+  CHECK(took < 5s);  // not the 60 s of the proxy nor the 20 s total timeout
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0].method == "CONNECT");
+}
+
+TEST_CASE("http: the connect timeout covers opening a proxy tunnel") {
+  loopback_server proxy;
+  loopback_server::behaviour b;
+  b.connect_delay = 10000ms;
+  proxy.set(b);
+  transport_options o = test_options();
+  o.no_proxy = "";
+  o.proxy = proxy.url();
+  o.allow_insecure_http = true;
+  o.connect_timeout = 300ms;
+  auto t = make_default_transport(o);
+  const auto started = std::chrono::steady_clock::now();
+  std::string what;
+  CHECK(outcome_of(*t, post("http://example.invalid/x"), &what) == "timeout");
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  CHECK(contains(what, "example.invalid"));
+}
+#endif  // MPADJUST_WITH_CURL
