@@ -7,20 +7,13 @@
 #include <mpadjust/http.hpp>
 
 #include "core/version.hpp"
+#include "http/url.hpp"
 #include "http/user_agent.hpp"
 
 namespace mpadjust {
 inline namespace v1 {
 
 namespace {
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 #define MPADJUST_STR2(x) #x
 #define MPADJUST_STR(x) MPADJUST_STR2(x)
 
@@ -53,7 +46,7 @@ const char* os_family() noexcept {
 
 std::optional<std::string_view> http_response::header(std::string_view name) const {
   for (const auto& h : headers)
-    if (iequals(h.name, name)) return std::string_view(h.value);
+    if (detail::iequals_ascii(h.name, name)) return std::string_view(h.value);
   return std::nullopt;
 }
 

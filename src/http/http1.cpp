@@ -11,15 +11,6 @@ namespace detail {
 
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -97,16 +88,16 @@ void http1_write_request(std::string& out, const http_request& request, const pa
   for (const http_header& h : request.headers) {
     if (!is_http_token(h.name)) throw invalid_field("headers", "a header name is not a valid HTTP token");
     if (has_ctl(h.value)) throw invalid_field("headers", "the value of header " + h.name + " contains CR, LF or NUL");
-    if (iequals(h.name, "host")) {
+    if (iequals_ascii(h.name, "host")) {
       has_host = true;
-    } else if (iequals(h.name, "user-agent")) {
+    } else if (iequals_ascii(h.name, "user-agent")) {
       has_user_agent = true;
-    } else if (iequals(h.name, "content-length")) {
+    } else if (iequals_ascii(h.name, "content-length")) {
       std::uint64_t n = 0;
       if (!parse_decimal(trim(h.value), n) || n != request.body.size())
         throw invalid_field("headers", "Content-Length does not match the body size");
       has_length = true;
-    } else if (iequals(h.name, "transfer-encoding")) {
+    } else if (iequals_ascii(h.name, "transfer-encoding")) {
       throw invalid_field("headers", "Transfer-Encoding is not supported: bodies are sent with Content-Length");
     }
   }
@@ -304,7 +295,7 @@ void http1_reader::header_line(std::string_view text) {
   for (char c : value)
     if (c == '\0') fail("a response header value contains NUL");
 
-  if (iequals(name, "content-length")) {
+  if (iequals_ascii(name, "content-length")) {
     for_each_item(value, [&](std::string_view item) {
       std::uint64_t n = 0;
       if (!parse_decimal(item, n)) fail("invalid Content-Length");
@@ -312,16 +303,16 @@ void http1_reader::header_line(std::string_view text) {
       has_length_ = true;
       length_ = n;
     });
-  } else if (iequals(name, "transfer-encoding")) {
+  } else if (iequals_ascii(name, "transfer-encoding")) {
     has_transfer_encoding_ = true;
     chunked_ = false;  // only a final "chunked" counts
     for_each_item(value, [&](std::string_view item) {
       const size_t semi = item.find(';');
-      chunked_ = iequals(trim(item.substr(0, semi)), "chunked");
+      chunked_ = iequals_ascii(trim(item.substr(0, semi)), "chunked");
     });
-  } else if (iequals(name, "connection")) {
+  } else if (iequals_ascii(name, "connection")) {
     for_each_item(value, [&](std::string_view item) {
-      if (iequals(item, "close")) connection_close_ = true;
+      if (iequals_ascii(item, "close")) connection_close_ = true;
     });
   }
   out_.headers.push_back(http_header{std::string(name), std::string(value)});

@@ -14,15 +14,6 @@ namespace detail {
 
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
 // Host characters we accept in a reg-name or IPv4 literal (no percent-encoding: AWS hosts never need it).
@@ -65,7 +56,7 @@ parsed_url parse_http_url(std::string_view url, const char* field) {
   parsed_url out;
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) bad(field, "not an absolute http:// or https:// URL");
-  for (char c : url.substr(0, sep)) out.scheme.push_back(lower(c));
+  for (char c : url.substr(0, sep)) out.scheme.push_back(ascii_lower(c));
   if (out.scheme != "http" && out.scheme != "https")
     bad(field, "unsupported URL scheme \"" + out.scheme + "\" (only http and https)");
   std::string_view rest = url.substr(sep + 3);
@@ -120,7 +111,7 @@ parsed_url parse_http_url(std::string_view url, const char* field) {
 
 bool is_loopback_host(std::string_view host) noexcept {
   if (host.size() > 1 && host.back() == '.') host.remove_suffix(1);  // "localhost."
-  if (iequals(host, "localhost")) return true;
+  if (iequals_ascii(host, "localhost")) return true;
   if (host.empty() || host.size() > 64) return false;
   char buf[65];
   std::memcpy(buf, host.data(), host.size());

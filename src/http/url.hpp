@@ -2,6 +2,7 @@
 // plain-http policy (http:// only to loopback unless the caller opts in).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,15 @@ parsed_url check_url_policy(std::string_view url, bool allow_insecure_http);
 
 // True when `name` is an RFC 7230 token (method names, header names).
 bool is_http_token(std::string_view name) noexcept;
+
+// ASCII case folding for header names, schemes and host names (never locale-dependent).
+inline char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
 
 }  // namespace detail
 }  // namespace v1
