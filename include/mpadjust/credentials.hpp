@@ -216,6 +216,34 @@ struct process_options {
 // Returns a caching provider: the process runs at the first get() and again per `refresh`.
 std::shared_ptr<credentials_provider> make_process_credentials_provider(process_options options);
 
+class transport;  // mpadjust/http.hpp
+
+// Container credentials: ECS task roles and EKS Pod Identity (sdk-conventions.md 2.6), as the
+// SDKs fetch them. Used only when AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (GET
+// http://169.254.170.2<relative URI>; it wins) or AWS_CONTAINER_CREDENTIALS_FULL_URI is set,
+// otherwise credentials_not_found. A full URI must be https://, or http:// to a loopback
+// address, 169.254.170.2 (ECS), 169.254.170.23 or fd00:ec2::23 (EKS); a host name must resolve
+// to such addresses only. The Authorization header is the content of
+// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (read at every fetch), else
+// AWS_CONTAINER_AUTHORIZATION_TOKEN; CR or LF in it is refused. The answer must be JSON with
+// AccessKeyId, SecretAccessKey, Token and an RFC 3339 Expiration in the future. Transport
+// failures, 429 and 5xx are tried `attempts` times with `retry_delay` between (botocore: 3, 1 s);
+// other statuses fail at once, with the service's code and message. Misconfiguration and
+// failures are MPADJUST_ECREDENTIALS naming the variable or the endpoint host; the response body
+// is wiped after parsing and never quoted.
+struct container_options {
+  environment env;  // empty get: the process environment
+  // nullptr = the default transport (libcurl) with `timeout` for connecting and for the whole
+  // request, created at the first fetch (a build without libcurl reports it then).
+  std::shared_ptr<transport> http;
+  std::chrono::milliseconds timeout{2000};
+  int attempts = 3;
+  std::chrono::milliseconds retry_delay{1000};
+  refresh_policy refresh;  // its clock also judges whether returned credentials are expired
+};
+// Returns a caching provider: fetched at the first get() and again per `refresh`.
+std::shared_ptr<credentials_provider> make_container_credentials_provider(container_options options = {});
+
 // A profile of the shared files, resolved as botocore's chain does for it:
 //   1. role_arn / web_identity_token_file / sso_* keys -> MPADJUST_ECREDENTIALS "not supported yet"
 //      (these need STS/SSO over HTTP; they would take precedence in the CLI, so they are never
@@ -242,14 +270,15 @@ std::shared_ptr<credentials_provider> make_caching_credentials_provider(
 struct default_chain_options {
   // Explicit profile. When set, the environment keys are skipped (as botocore and go-v2 do).
   std::string profile;
-  // EXTENSION POINT: providers tried after the shared files, in order. This is where the
-  // web-identity (STS), container (ECS/EKS) and IMDS providers go once the HTTP layer exists;
-  // until then the default chain ends with the shared files.
+  // EXTENSION POINT: providers tried after the shared files and the container provider, in
+  // order. This is where the web-identity (STS) and IMDS providers go; they are not written yet.
   std::vector<std::shared_ptr<credentials_provider>> after_profile;
+  // The container provider's transport (nullptr: the default transport, made when first needed).
+  std::shared_ptr<transport> container_http;
   refresh_policy refresh;
 };
 // The SDKs' order: environment -> shared files (credentials file keys, credential_process,
-// config file keys) -> options.after_profile. If AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
+// config file keys) -> container (when its variables are set) -> options.after_profile. If AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
 // are set, reaching the files step is MPADJUST_ECREDENTIALS "not supported yet" (the CLI would
 // use web identity there). The result caches per `refresh`.
 std::shared_ptr<credentials_provider> make_default_credentials_provider(environment env,

@@ -309,6 +309,11 @@ std::shared_ptr<credentials_provider> make_default_credentials_provider(environm
   if (options.profile.empty()) chain.push_back(make_environment_credentials_provider(env, options.refresh.clock));
   chain.push_back(std::make_shared<web_identity_placeholder>(env));
   chain.push_back(make_profile_credentials_provider(env, options.profile, options.refresh));
+  container_options co;
+  co.env = env;
+  co.http = std::move(options.container_http);
+  co.refresh = options.refresh;
+  chain.push_back(make_container_credentials_provider(std::move(co)));
   for (auto& p : options.after_profile) chain.push_back(std::move(p));
   return make_caching_credentials_provider(make_chain_credentials_provider(std::move(chain)), options.refresh);
 }
