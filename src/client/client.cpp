@@ -18,6 +18,7 @@
 #include <mpadjust/sigv4.hpp>
 
 #include "client/adaptive.hpp"
+#include "credentials/internal.hpp"
 #include "client/retry.hpp"
 #include "client/validate.hpp"
 #include "json/json_codec.hpp"
@@ -132,6 +133,15 @@ struct client::impl {
   http_response response;
   signing_output signature;
   std::vector<header_view> views;
+
+  // The request headers and the signing output hold the session token and the Authorization
+  // of the last call: wiped, not just freed.
+  ~impl() {
+    for (auto& h : request.headers) credentials_detail::wipe(h.value);
+    for (auto& h : signature.headers_to_add) credentials_detail::wipe(h.value);
+    credentials_detail::wipe(signature.canonical_request);
+    credentials_detail::wipe(signature.query);
+  }
 
   explicit impl(client_config c) : cfg(std::move(c)) {
     env = cfg.env.get ? cfg.env : environment::process();

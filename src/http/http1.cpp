@@ -5,6 +5,8 @@
 
 #include <mpadjust/error.hpp>
 
+#include "credentials/internal.hpp"
+
 namespace mpadjust {
 inline namespace v1 {
 namespace detail {
@@ -103,9 +105,11 @@ void http1_write_request(std::string& out, const http_request& request, const pa
   }
   if (has_ctl(user_agent)) throw invalid_field("user_agent", "contains CR, LF or NUL");
 
-  out.clear();
   size_t size = request.method.size() + url.target.size() + request.body.size() + user_agent.size() + 96;
   for (const http_header& h : request.headers) size += h.name.size() + h.value.size() + 4;
+  // The previous request (session token, Authorization) must not survive in a freed buffer.
+  if (size > out.capacity()) credentials_detail::wipe(out);
+  out.clear();
   out.reserve(size);
   out += request.method;
   out += ' ';

@@ -6,6 +6,7 @@
 // transfer (mpadjust-bench-client). The connection is kept alive between calls.
 // Only built with MPADJUST_WITH_CURL.
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 
 #include <mpadjust/http.hpp>
 
+#include "credentials/internal.hpp"
 #include "http/global.hpp"
 #include "http/http1.hpp"
 #include "http/url.hpp"
@@ -129,6 +131,9 @@ class curl_transport final : public transport {
   }
 
   ~curl_transport() override {
+    // The last request (session token, Authorization) and response stay in these buffers.
+    credentials_detail::wipe(out_);
+    if (rbuf_) OPENSSL_cleanse(rbuf_.get(), read_chunk);
     close_connection();
     easy_.reset();
     multi_.reset();
@@ -306,7 +311,9 @@ class curl_transport final : public transport {
   // post-handshake messages such as session tickets, which are not a reason to reconnect.
   bool connection_usable() {
     size_t n = 0;
-    return curl_easy_recv(easy_.get(), rbuf_.get(), read_chunk, &n) == CURLE_AGAIN;
+    const CURLcode rc = curl_easy_recv(easy_.get(), rbuf_.get(), read_chunk, &n);
+    if (n > 0) OPENSSL_cleanse(rbuf_.get(), n);
+    return rc == CURLE_AGAIN;
   }
 
   // Waits until the socket is ready for `events`; throws on cancel and at the deadline.
@@ -367,6 +374,7 @@ class curl_transport final : public transport {
           return exchange::complete;  // eof() completed a close-delimited body
         }
         const size_t used = reader.feed(rbuf_.get(), n);
+        OPENSSL_cleanse(rbuf_.get(), n);  // responses may carry credentials (container provider)
         if (reader.complete()) {
           reusable = reader.keep_alive() && used == n;  // stray bytes after the response: never reuse
           return exchange::complete;
