@@ -1,9 +1,10 @@
 // The default transport. libcurl opens the connection (DNS, TCP, proxy tunnel, TLS with
 // verification: CURLOPT_CONNECT_ONLY on a private multi handle, so cancel() can wake its poll);
 // the HTTP/1.1 exchange on it is ours (http1.hpp), moved with curl_easy_send/curl_easy_recv and
-// one poll() that also watches a cancel pipe. Per call that is one send, one poll and one
-// receive system call, against four polls and libcurl's request formatting for a full libcurl
-// transfer (mpadjust-bench-client). The connection is kept alive between calls.
+// one poll() that also watches a cancel pipe. Per call on a kept-alive connection that is a
+// non-blocking receive (the reuse check), one send, one poll and one receive system call,
+// against four polls and libcurl's request formatting for a full libcurl transfer
+// (mpadjust-bench-client).
 // Only built with MPADJUST_WITH_CURL.
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -46,7 +47,6 @@ struct multi_deleter {
 };
 using easy_ptr = std::unique_ptr<CURL, easy_deleter>;
 using multi_ptr = std::unique_ptr<CURLM, multi_deleter>;
-
 
 bool is_tls_error(CURLcode c) noexcept {
   switch (c) {
