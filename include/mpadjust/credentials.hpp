@@ -244,6 +244,28 @@ struct container_options {
 // Returns a caching provider: fetched at the first get() and again per `refresh`.
 std::shared_ptr<credentials_provider> make_container_credentials_provider(container_options options = {});
 
+// EC2 instance role credentials from the instance metadata service (IMDS; sdk-conventions.md
+// 2.5). IMDSv2: PUT /latest/api/token (TTL 21600 s), then GET
+// /latest/meta-data/iam/security-credentials/ for the role name and GET .../<role> for the
+// credentials, both with the token. A token refused with 403/404/405 falls back to IMDSv1 (no
+// token) unless AWS_EC2_METADATA_V1_DISABLED=true. Variables: AWS_EC2_METADATA_DISABLED=true
+// (then credentials_not_found), AWS_EC2_METADATA_SERVICE_ENDPOINT (wins) or
+// AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 (http://[fd00:ec2::254]; default
+// http://169.254.169.254), AWS_METADATA_SERVICE_TIMEOUT (seconds, default 1) and
+// AWS_METADATA_SERVICE_NUM_ATTEMPTS (default 1). No service reachable, or an instance without a
+// role: credentials_not_found (the chain ends as on any machine that is not an EC2 instance).
+// A broken answer: MPADJUST_ECREDENTIALS, quoting nothing of it. Credentials that are already
+// expired (an IMDS outage) are served for 15 to 20 more minutes, as botocore does ("static
+// stability"); `source` then says so.
+struct imds_options {
+  environment env;  // empty get: the process environment
+  // nullptr = the default transport with the timeout above, created at the first fetch.
+  std::shared_ptr<transport> http;
+  refresh_policy refresh;
+};
+// Returns a caching provider: fetched at the first get() and again per `refresh`.
+std::shared_ptr<credentials_provider> make_imds_credentials_provider(imds_options options = {});
+
 // A profile of the shared files, resolved as botocore's chain does for it:
 //   1. role_arn / web_identity_token_file / sso_* keys -> MPADJUST_ECREDENTIALS "not supported yet"
 //      (these need STS/SSO over HTTP; they would take precedence in the CLI, so they are never
@@ -270,15 +292,18 @@ std::shared_ptr<credentials_provider> make_caching_credentials_provider(
 struct default_chain_options {
   // Explicit profile. When set, the environment keys are skipped (as botocore and go-v2 do).
   std::string profile;
-  // EXTENSION POINT: providers tried after the shared files and the container provider, in
-  // order. This is where the web-identity (STS) and IMDS providers go; they are not written yet.
+  // EXTENSION POINT: providers tried after the shared files, the container provider and IMDS, in
+  // order. This is where the web-identity (STS) and SSO providers go; they are not written yet.
   std::vector<std::shared_ptr<credentials_provider>> after_profile;
-  // The container provider's transport (nullptr: the default transport, made when first needed).
+  // The container and IMDS providers' transports (nullptr: the default transport, made when
+  // first needed).
   std::shared_ptr<transport> container_http;
+  std::shared_ptr<transport> imds_http;
   refresh_policy refresh;
 };
 // The SDKs' order: environment -> shared files (credentials file keys, credential_process,
-// config file keys) -> container (when its variables are set) -> options.after_profile. If AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
+// config file keys) -> container (when its variables are set) -> IMDS (unless
+// AWS_EC2_METADATA_DISABLED=true) -> options.after_profile. If AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN
 // are set, reaching the files step is MPADJUST_ECREDENTIALS "not supported yet" (the CLI would
 // use web identity there). The result caches per `refresh`.
 std::shared_ptr<credentials_provider> make_default_credentials_provider(environment env,

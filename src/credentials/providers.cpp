@@ -314,6 +314,11 @@ std::shared_ptr<credentials_provider> make_default_credentials_provider(environm
   co.http = std::move(options.container_http);
   co.refresh = options.refresh;
   chain.push_back(make_container_credentials_provider(std::move(co)));
+  imds_options io;
+  io.env = env;
+  io.http = std::move(options.imds_http);
+  io.refresh = options.refresh;
+  chain.push_back(make_imds_credentials_provider(std::move(io)));
   for (auto& p : options.after_profile) chain.push_back(std::move(p));
   return make_caching_credentials_provider(make_chain_credentials_provider(std::move(chain)), options.refresh);
 }

@@ -72,7 +72,9 @@ fake_transport::action drop(transport_failure kind = transport_failure::receive)
   };
 }
 
+// AWS_EC2_METADATA_DISABLED=true unless given: a default chain never reaches a real IMDS.
 environment fake_env(std::map<std::string, std::string> vars = {}) {
+  vars.emplace("AWS_EC2_METADATA_DISABLED", "true");
   environment env;
   env.get = [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));

@@ -41,7 +41,9 @@ struct temp_dir {
   }
 };
 
+// AWS_EC2_METADATA_DISABLED=true unless given: chains never reach a real metadata service.
 environment fake_env(std::map<std::string, std::string> vars) {
+  vars.emplace("AWS_EC2_METADATA_DISABLED", "true");
   environment e;
   e.get = [vars](std::string_view name) -> std::optional<std::string> {
     auto it = vars.find(std::string(name));

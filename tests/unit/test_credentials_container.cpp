@@ -21,57 +21,23 @@
 #include <mpadjust/http.hpp>
 
 #include "credentials/internal.hpp"
+#include "credentials_http_fake.hpp"
 
 using namespace mpadjust;
 using namespace std::chrono_literals;
 using std::chrono::system_clock;
+using credentials_http_fake::env_of;
+using credentials_http_fake::scripted;
 
 namespace {
 
 const char* const kSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCONTAINERSECRET";
 const char* const kToken = "IQoJb3JpZ2luCONTAINERSESSIONTOKEN0123456789";
 
-environment env_of(std::map<std::string, std::string> vars) {
-  environment e;
-  e.get = [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-  return e;
-}
-
 std::string answer(const char* expiration = "2030-01-01T00:00:00Z") {
   return std::string(R"({"AccessKeyId":"ASIACONTAINER","SecretAccessKey":")") + kSecret + R"(","Token":")" + kToken +
          R"(","Expiration":")" + expiration + R"(","AccountId":"111122223333"})";
 }
-
-// Scripted transport: records every request, answers from a queue.
-class scripted : public transport {
- public:
-  std::deque<std::function<http_response(const http_request&)>> script;
-  std::vector<http_request> sent;
-  http_response send(const http_request& r) override {
-    sent.push_back(r);
-    REQUIRE_FALSE(script.empty());
-    auto f = std::move(script.front());
-    script.pop_front();
-    return f(r);
-  }
-  static std::function<http_response(const http_request&)> reply(int status, std::string body) {
-    return [status, body](const http_request&) {
-      http_response r;
-      r.status = status;
-      r.body = body;
-      return r;
-    };
-  }
-  std::string header(size_t i, std::string_view name) const {
-    for (const auto& h : sent.at(i).headers)
-      if (h.name == name) return h.value;
-    return "<absent>";
-  }
-};
 
 container_options options_with(std::shared_ptr<scripted> t, std::map<std::string, std::string> vars) {
   container_options o;
@@ -219,9 +185,7 @@ TEST_CASE("credentials: container: authorization token from the file (read at ev
 TEST_CASE("credentials: container: 5xx, 429 and transport failures are tried again; other statuses are not") {
   auto t = std::make_shared<scripted>();
   t->script.push_back(scripted::reply(500, "{}"));
-  t->script.push_back([](const http_request&) -> http_response {
-    throw transport_error(transport_failure::receive, "http: connection dropped (simulated)");
-  });
+  t->script.push_back(scripted::fail(transport_failure::receive));
   t->script.push_back(scripted::reply(200, answer()));
   auto p = make_container_credentials_provider(options_with(t, {{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c"}}));
   CHECK(p->get().access_key_id == "ASIACONTAINER");
