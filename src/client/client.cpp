@@ -75,12 +75,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-std::optional<std::string> env_value(const environment& env, std::string_view name) {
-  if (!env.get) return std::nullopt;
-  auto v = env.get(name);
-  if (v && v->empty()) return std::nullopt;
-  return v;
-}
+using credentials_detail::env_value;
 
 int parse_attempts(const std::string& text, const std::string& where) {
   if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos)

@@ -132,12 +132,7 @@ class container_provider final : public credentials_provider {
         fail(std::string("the authorization token (") + token_file_var + " / " + token_var + ") contains CR or LF");
       req.headers.push_back({"Authorization", token.value});
     }
-    struct header_wiper {  // the Authorization header value is a secret too
-      http_request& r;
-      ~header_wiper() {
-        for (auto& h : r.headers) wipe(h.value);
-      }
-    } wiper{req};
+    credentials_detail::request_wiper wiper{req};  // the Authorization value is a secret too
 
     transport& http = transport_for_fetch();
     const int attempts = o_.attempts < 1 ? 1 : o_.attempts;
@@ -152,10 +147,7 @@ class container_provider final : public credentials_provider {
         last_problem = e.what();
         continue;
       }
-      struct body_wiper {
-        http_response& r;
-        ~body_wiper() { wipe(r.body); }
-      } bw{resp};
+      credentials_detail::response_wiper bw{resp};
       if (resp.status == 200) return parse(resp.body, host);
       last_problem = "HTTP " + std::to_string(resp.status) + " from " + host + service_message(resp.body);
       if (resp.status != 429 && resp.status < 500) break;  // not worth another attempt

@@ -44,11 +44,6 @@ int positive_int(const environment& env, const char* name, int fallback) {
   return std::stoi(*v);
 }
 
-struct body_wiper {
-  http_response& r;
-  ~body_wiper() { wipe(r.body); }
-};
-
 class imds_provider final : public credentials_provider {
  public:
   explicit imds_provider(imds_options o) : o_(std::move(o)) {
@@ -72,7 +67,7 @@ class imds_provider final : public credentials_provider {
       put.url = base + token_path;
       put.headers.push_back({"x-aws-ec2-metadata-token-ttl-seconds", "21600"});
       http_response r = fetch(http, put, attempts, host);
-      body_wiper w{r};
+      credentials_detail::response_wiper w{r};
       if (r.status == 200) {
         token.value = trim(r.body);
         if (token.value.empty() || token.value.find_first_of("\r\n") != std::string::npos)
@@ -91,12 +86,7 @@ class imds_provider final : public credentials_provider {
     get.method = "GET";
     get.url = base + roles_path;
     if (!token.value.empty()) get.headers.push_back({"x-aws-ec2-metadata-token", token.value});
-    struct header_wiper {
-      http_request& r;
-      ~header_wiper() {
-        for (auto& h : r.headers) wipe(h.value);
-      }
-    } hw{get};
+    credentials_detail::request_wiper hw{get};
     std::string role;
     {
       http_response r = fetch(http, get, attempts, host);
@@ -110,7 +100,7 @@ class imds_provider final : public credentials_provider {
     // 3. Its credentials.
     get.url = base + roles_path + role;
     http_response r = fetch(http, get, attempts, host);
-    body_wiper w{r};
+    credentials_detail::response_wiper w{r};
     if (r.status == 404) not_found("the role " + role + " disappeared from " + host);
     if (r.status != 200) fail("HTTP " + std::to_string(r.status) + " fetching the credentials of role " + role);
     return parse(r.body, role, host);

@@ -9,13 +9,30 @@
 #include <vector>
 
 #include <mpadjust/credentials.hpp>
+#include <mpadjust/http.hpp>
 
 namespace mpadjust {
 inline namespace v1 {
 namespace credentials_detail {
 
+// The variable's value, or nullopt when unset or empty (an empty variable counts as unset).
+std::optional<std::string> env_value(const environment& env, std::string_view name);
+
 // Overwrites the whole allocation of `s` (capacity, not just size), then clears it.
 void wipe(std::string& s) noexcept;
+
+// Wipes a request's header values and a response's body when the scope ends (credential
+// endpoints: tokens in headers, credentials in bodies).
+struct request_wiper {
+  http_request& r;
+  ~request_wiper() {
+    for (auto& h : r.headers) wipe(h.value);
+  }
+};
+struct response_wiper {
+  http_response& r;
+  ~response_wiper() { wipe(r.body); }
+};
 
 // A std::string that is wiped when destroyed. Reserve before appending so that no
 // reallocation leaves an unwiped copy behind.

@@ -192,10 +192,7 @@ std::string expand(std::string_view in, const environment& env) {
 }
 
 std::optional<std::string> non_empty(const environment& env, std::string_view name) {
-  if (!env.get) return std::nullopt;
-  auto v = env.get(name);
-  if (v && v->empty()) return std::nullopt;
-  return v;
+  return credentials_detail::env_value(env, name);
 }
 
 }  // namespace

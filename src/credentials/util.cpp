@@ -17,6 +17,13 @@ namespace mpadjust {
 inline namespace v1 {
 namespace credentials_detail {
 
+std::optional<std::string> env_value(const environment& env, std::string_view name) {
+  if (!env.get) return std::nullopt;
+  auto v = env.get(name);
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
 void wipe(std::string& s) noexcept {
   if (s.capacity() > 0) OPENSSL_cleanse(&s[0], s.capacity());
   s.clear();

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "credentials/internal.hpp"
 #include "http/url.hpp"
 
 namespace mpadjust {
@@ -71,10 +72,7 @@ std::string lowercase(std::string s) {
 }
 
 std::optional<std::string> non_empty(const environment& env, std::string_view name) {
-  if (!env.get) return std::nullopt;
-  auto v = env.get(name);
-  if (v && v->empty()) return std::nullopt;
-  return v;
+  return credentials_detail::env_value(env, name);
 }
 
 std::optional<bool> env_bool(const environment& env, std::string_view name) {

@@ -102,7 +102,7 @@ class curl_transport final : public transport {
     multi_.reset(curl_multi_init());
     easy_.reset(curl_easy_init());
     if (!multi_ || !easy_) throw error(MPADJUST_ENOMEM, "http: cannot create a libcurl handle");
-    rbuf_.reset(new char[read_chunk]);
+    rbuf_ = std::make_unique<char[]>(read_chunk);
     errbuf_[0] = '\0';
 
     // libcurl connects (DNS, TCP, proxy tunnel, TLS with verification); the HTTP/1.1 exchange

@@ -8,6 +8,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "json/json_write.hpp"
 #include "workflow/workflow_internal.hpp"
 
 namespace mpadjust {
@@ -21,15 +22,11 @@ using pretty_writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 void put(pretty_writer& w, const char* key, const std::string& value, bool always = true) {
   if (!always && value.empty()) return;
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  detail::write_member(w, key, value);
 }
 
 void put_list(pretty_writer& w, const char* key, const std::vector<std::string>& values) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& v : values) w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
-  w.EndArray();
+  detail::write_string_list(w, key, values);
 }
 
 [[noreturn]] void parse_fail(const std::string& where, const std::string& what) {

@@ -4,6 +4,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "json/json_write.hpp"
 #include "workflow/workflow_internal.hpp"
 
 namespace mpadjust {
@@ -85,9 +86,7 @@ std::string preview_json(const plan& p) {
   rapidjson::StringBuffer buf;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
   w.SetIndent(' ', 2);
-  const auto str = [&](const std::string& s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-  };
+  const auto str = [&](const std::string& s) { detail::write_string(w, s); };
   w.StartObject();
   w.Key("plan_key");
   str(p.plan_key);

@@ -5,6 +5,7 @@
 
 #include <mpadjust/adjustment.hpp>
 
+#include "json/json_write.hpp"
 #include "workflow/workflow_internal.hpp"
 
 namespace mpadjust {
@@ -13,25 +14,14 @@ namespace {
 
 using writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void str(writer& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-
-void member(writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  str(w, value);
-}
+using detail::buffer_text;
+using detail::write_member;
+using detail::write_string;
+using detail::write_string_list;
 
 void time_member(writer& w, const char* key, const std::optional<timestamp>& t) {
-  if (t) member(w, key, workflow_detail::iso8601(*t));
+  if (t) write_member(w, key, workflow_detail::iso8601(*t));
 }
-
-void string_list(writer& w, const char* key, const std::vector<std::string>& items) {
-  w.Key(key);
-  w.StartArray();
-  for (const auto& s : items) str(w, s);
-  w.EndArray();
-}
-
-std::string done(const rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 }  // namespace
 
@@ -43,22 +33,22 @@ std::string agreements_to_json(const agreement_lookup& lookup) {
   w.StartArray();
   for (const auto& a : lookup.candidates) {
     w.StartObject();
-    member(w, "agreementId", a.agreement_id);
-    member(w, "status", a.status);
-    member(w, "agreementType", a.agreement_type);
-    member(w, "offerId", a.offer_id);
-    string_list(w, "productIds", a.product_ids);
-    member(w, "buyerAccountId", a.buyer_account_id);
-    member(w, "sellerAccountId", a.seller_account_id);
+    write_member(w, "agreementId", a.agreement_id);
+    write_member(w, "status", a.status);
+    write_member(w, "agreementType", a.agreement_type);
+    write_member(w, "offerId", a.offer_id);
+    write_string_list(w, "productIds", a.product_ids);
+    write_member(w, "buyerAccountId", a.buyer_account_id);
+    write_member(w, "sellerAccountId", a.seller_account_id);
     time_member(w, "startTime", a.start_time);
     time_member(w, "endTime", a.end_time);
     time_member(w, "acceptanceTime", a.acceptance_time);
     w.EndObject();
   }
   w.EndArray();
-  string_list(w, "warnings", lookup.warnings);
+  write_string_list(w, "warnings", lookup.warnings);
   w.EndObject();
-  return done(buf);
+  return buffer_text(buf);
 }
 
 std::string invoices_to_json(const std::vector<invoice_info>& invoices) {
@@ -69,22 +59,22 @@ std::string invoices_to_json(const std::vector<invoice_info>& invoices) {
   w.StartArray();
   for (const auto& v : invoices) {
     w.StartObject();
-    member(w, "agreementId", v.agreement_id);
-    member(w, "invoiceId", v.invoice_id);
-    member(w, "invoiceType", v.invoice_type);
-    member(w, "currencyCode", v.currency_code);
-    member(w, "amount", v.amount);
-    member(w, "maxAdjustmentAmount", v.max_adjustment_amount);
-    if (v.billing_period) member(w, "billingPeriod", workflow_detail::period_text(*v.billing_period));
+    write_member(w, "agreementId", v.agreement_id);
+    write_member(w, "invoiceId", v.invoice_id);
+    write_member(w, "invoiceType", v.invoice_type);
+    write_member(w, "currencyCode", v.currency_code);
+    write_member(w, "amount", v.amount);
+    write_member(w, "maxAdjustmentAmount", v.max_adjustment_amount);
+    if (v.billing_period) write_member(w, "billingPeriod", workflow_detail::period_text(*v.billing_period));
     time_member(w, "issuedTime", v.issued_time);
-    if (!v.invoicing_entity.empty()) member(w, "invoicingEntity", v.invoicing_entity);
+    if (!v.invoicing_entity.empty()) write_member(w, "invoicingEntity", v.invoicing_entity);
     w.Key("adjustable");
     w.Bool(v.adjustable());
     w.EndObject();
   }
   w.EndArray();
   w.EndObject();
-  return done(buf);
+  return buffer_text(buf);
 }
 
 std::string results_to_json(const std::vector<entry_result>& results) {
@@ -97,25 +87,25 @@ std::string results_to_json(const std::vector<entry_result>& results) {
   for (const auto& r : results) {
     const plan_entry* e = r.entry;
     w.StartObject();
-    member(w, "agreementId", e ? e->agreement_id : empty);
-    member(w, "invoiceId", e ? e->invoice_id : empty);
-    member(w, "amount", e ? e->amount : empty);
-    member(w, "currency", e ? e->currency : empty);
-    member(w, "clientToken", e ? e->client_token : empty);
-    member(w, "entryKey", e ? e->entry_key : empty);
+    write_member(w, "agreementId", e ? e->agreement_id : empty);
+    write_member(w, "invoiceId", e ? e->invoice_id : empty);
+    write_member(w, "amount", e ? e->amount : empty);
+    write_member(w, "currency", e ? e->currency : empty);
+    write_member(w, "clientToken", e ? e->client_token : empty);
+    write_member(w, "entryKey", e ? e->entry_key : empty);
     w.Key("outcome");
     w.String(to_string(r.outcome));
-    member(w, "billingAdjustmentRequestId", r.billing_adjustment_request_id);
-    member(w, "requestId", r.request_id);
-    member(w, "status", r.status);
-    member(w, "statusMessage", r.status_message);
-    member(w, "errorCode", r.error_code);
-    member(w, "errorMessage", r.error_message);
+    write_member(w, "billingAdjustmentRequestId", r.billing_adjustment_request_id);
+    write_member(w, "requestId", r.request_id);
+    write_member(w, "status", r.status);
+    write_member(w, "statusMessage", r.status_message);
+    write_member(w, "errorCode", r.error_code);
+    write_member(w, "errorMessage", r.error_message);
     w.EndObject();
   }
   w.EndArray();
   w.EndObject();
-  return done(buf);
+  return buffer_text(buf);
 }
 
 std::string journal_to_json(const std::vector<journal_entry>& entries, const std::vector<std::string>& warnings) {
@@ -128,35 +118,35 @@ std::string journal_to_json(const std::vector<journal_entry>& entries, const std
     w.StartObject();
     w.Key("state");
     w.String(to_string(e.state));
-    member(w, "displayStatus", entry_display_status(e));
-    member(w, "planKey", e.plan_key);
-    member(w, "entryKey", e.entry_key);
-    member(w, "clientToken", e.client_token);
-    member(w, "agreementId", e.agreement_id);
-    member(w, "invoiceId", e.invoice_id);
-    member(w, "amount", e.amount);
-    member(w, "currency", e.currency);
-    member(w, "reasonCode", e.reason_code);
-    member(w, "description", e.description);
-    member(w, "supportCaseId", e.details.support_case_id);
-    member(w, "buyerReference", e.details.buyer_reference);
-    member(w, "notes", e.details.notes);
-    member(w, "requestId", e.request_id);
-    member(w, "billingAdjustmentRequestId", e.billing_adjustment_request_id);
-    member(w, "status", e.status);
-    member(w, "statusMessage", e.status_message);
-    member(w, "errorCode", e.error_code);
-    member(w, "errorMessage", e.error_message);
-    member(w, "created", e.created);
-    member(w, "updated", e.updated);
+    write_member(w, "displayStatus", entry_display_status(e));
+    write_member(w, "planKey", e.plan_key);
+    write_member(w, "entryKey", e.entry_key);
+    write_member(w, "clientToken", e.client_token);
+    write_member(w, "agreementId", e.agreement_id);
+    write_member(w, "invoiceId", e.invoice_id);
+    write_member(w, "amount", e.amount);
+    write_member(w, "currency", e.currency);
+    write_member(w, "reasonCode", e.reason_code);
+    write_member(w, "description", e.description);
+    write_member(w, "supportCaseId", e.details.support_case_id);
+    write_member(w, "buyerReference", e.details.buyer_reference);
+    write_member(w, "notes", e.details.notes);
+    write_member(w, "requestId", e.request_id);
+    write_member(w, "billingAdjustmentRequestId", e.billing_adjustment_request_id);
+    write_member(w, "status", e.status);
+    write_member(w, "statusMessage", e.status_message);
+    write_member(w, "errorCode", e.error_code);
+    write_member(w, "errorMessage", e.error_message);
+    write_member(w, "created", e.created);
+    write_member(w, "updated", e.updated);
     w.Key("attempts");
     w.Uint(e.attempts);
     w.EndObject();
   }
   w.EndArray();
-  string_list(w, "warnings", warnings);
+  write_string_list(w, "warnings", warnings);
   w.EndObject();
-  return done(buf);
+  return buffer_text(buf);
 }
 
 std::string refund_form_to_json(const refund_form& form) {
@@ -167,14 +157,14 @@ std::string refund_form_to_json(const refund_form& form) {
   w.StartArray();
   for (const auto& f : form.fields) {
     w.StartObject();
-    member(w, "label", f.first);
-    member(w, "value", f.second);
+    write_member(w, "label", f.first);
+    write_member(w, "value", f.second);
     w.EndObject();
   }
   w.EndArray();
-  member(w, "additionalComments", form.additional_comments);
+  write_member(w, "additionalComments", form.additional_comments);
   w.EndObject();
-  return done(buf);
+  return buffer_text(buf);
 }
 
 std::string refund_form_to_text(const refund_form& form) {

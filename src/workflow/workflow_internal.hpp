@@ -9,6 +9,8 @@
 
 #include <mpadjust/adjustment.hpp>
 
+#include "client/validate.hpp"
+
 namespace mpadjust {
 inline namespace v1 {
 namespace workflow_detail {
@@ -20,8 +22,8 @@ std::string sha256_hex(std::string_view data);
 void append_framed(std::string& out, std::string_view field);
 
 // Number of Unicode code points when `text` is valid UTF-8 (no overlongs, no surrogates),
-// else -1.
-long utf8_length(std::string_view text) noexcept;
+// else -1 (the client's validator, client/validate.hpp).
+using detail::utf8_length;
 
 // "x" with non-printable bytes as \xHH and long text shortened, for error messages.
 std::string quoted(std::string_view text, std::size_t limit = 48);

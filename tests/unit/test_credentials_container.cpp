@@ -3,19 +3,9 @@
 // Expected behaviour: sdk-conventions.md 2.6 (botocore ContainerProvider, aws-sdk-cpp, go-v2).
 #include <doctest/doctest.h>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <cstdlib>
-#include <deque>
 #include <fstream>
-#include <functional>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include <mpadjust/credentials.hpp>
 #include <mpadjust/http.hpp>
@@ -27,6 +17,7 @@ using namespace mpadjust;
 using namespace std::chrono_literals;
 using std::chrono::system_clock;
 using credentials_http_fake::env_of;
+using credentials_http_fake::error_of;
 using credentials_http_fake::scripted;
 
 namespace {
@@ -47,16 +38,6 @@ container_options options_with(std::shared_ptr<scripted> t, std::map<std::string
   return o;
 }
 
-std::string error_of(credentials_provider& p, mpadjust_status expected = MPADJUST_ECREDENTIALS) {
-  try {
-    p.get();
-  } catch (const error& e) {
-    CHECK(e.status() == expected);
-    return e.what();
-  }
-  FAIL("no error");
-  return {};
-}
 
 void check_no_secret(const std::string& s) {
   CHECK(s.find("CONTAINERSECRET") == std::string::npos);
@@ -265,50 +246,12 @@ TEST_CASE("credentials: container: the default chain uses it after the shared fi
 
 #if defined(MPADJUST_WITH_CURL)
 TEST_CASE("credentials: container: fetched over HTTP from a loopback endpoint with the default transport") {
-  // A one-request-per-connection HTTP server on 127.0.0.1 that records the request head.
-  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(lfd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::listen(lfd, 4) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  const int port = ntohs(a.sin_port);
-  std::mutex mu;
-  std::vector<std::string> heads;
-  std::thread server([&] {
-    pollfd p{lfd, POLLIN, 0};
-    if (::poll(&p, 1, 10000) <= 0) return;
-    const int c = ::accept(lfd, nullptr, nullptr);
-    if (c < 0) return;
-    std::string req;
-    char buf[2048];
-    while (req.find("\r\n\r\n") == std::string::npos) {
-      pollfd q{c, POLLIN, 0};
-      if (::poll(&q, 1, 10000) <= 0) break;
-      const ssize_t n = ::recv(c, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      req.append(buf, static_cast<size_t>(n));
-    }
-    {
-      std::lock_guard<std::mutex> g(mu);
-      heads.push_back(req);
-    }
-    const std::string body = answer();
-    const std::string resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    (void)!::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
-    ::close(c);
-  });
+  credentials_http_fake::loopback_server server([](const std::string&) { return answer(); });
   container_options o;
-  o.env = env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:" + std::to_string(port) + "/v1/creds"},
+  o.env = env_of({{"AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url("/v1/creds")},
                   {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "sekrit-auth-http"}});
-  auto p = make_container_credentials_provider(o);
-  const credentials c = p->get();
-  server.join();
-  ::close(lfd);
+  const credentials c = make_container_credentials_provider(o)->get();
+  const std::vector<std::string> heads = server.heads();
   CHECK(c.access_key_id == "ASIACONTAINER");
   CHECK(c.session_token.reveal() == kToken);
   REQUIRE(heads.size() == 1);

@@ -3,14 +3,6 @@
 // case over a real loopback HTTP server. Expected behaviour: sdk-conventions.md 2.5.
 #include <doctest/doctest.h>
 
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <mutex>
-#include <thread>
-
 #include <mpadjust/credentials.hpp>
 #include <mpadjust/http.hpp>
 
@@ -20,6 +12,7 @@
 using namespace mpadjust;
 using namespace std::chrono_literals;
 using credentials_http_fake::env_of;
+using credentials_http_fake::error_of;
 using credentials_http_fake::scripted;
 using std::chrono::system_clock;
 
@@ -49,18 +42,6 @@ std::shared_ptr<credentials_provider> provider(std::shared_ptr<scripted> t, std:
   return make_imds_credentials_provider(o);
 }
 
-// The error's message; `not_found`: it must (true) or must not (false) be credentials_not_found.
-std::string error_of(credentials_provider& p, bool not_found = false) {
-  try {
-    p.get();
-  } catch (const error& e) {
-    CHECK(e.status() == MPADJUST_ECREDENTIALS);
-    CHECK((dynamic_cast<const credentials_not_found*>(&e) != nullptr) == not_found);
-    return e.what();
-  }
-  FAIL("no error");
-  return {};
-}
 
 void check_no_secret(const std::string& s) {
   CHECK(s.find("IMDSSECRET") == std::string::npos);
@@ -216,67 +197,15 @@ TEST_CASE("credentials: imds: the default chain asks it last, and not when the c
 
 #if defined(MPADJUST_WITH_CURL)
 TEST_CASE("credentials: imds: over HTTP from a loopback endpoint with the default transport") {
-  const int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(lfd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  REQUIRE(::listen(lfd, 4) == 0);
-  socklen_t len = sizeof a;
-  REQUIRE(::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-  const int port = ntohs(a.sin_port);
-  std::mutex mu;
-  std::vector<std::string> heads;
-  // Serves requests on each connection (keep-alive) until the client hangs up; answers by path.
-  std::thread server([&] {
-    for (int conns = 0; conns < 3; ++conns) {
-      pollfd p{lfd, POLLIN, 0};
-      if (::poll(&p, 1, 3000) <= 0) return;
-      const int c = ::accept(lfd, nullptr, nullptr);
-      if (c < 0) return;
-      std::string buf;
-      for (;;) {
-        size_t end;
-        bool closed = false;
-        while ((end = buf.find("\r\n\r\n")) == std::string::npos) {
-          pollfd q{c, POLLIN, 0};
-          char tmp[2048];
-          ssize_t n = 0;
-          if (::poll(&q, 1, 3000) <= 0 || (n = ::recv(c, tmp, sizeof tmp, 0)) <= 0) {
-            closed = true;
-            break;
-          }
-          buf.append(tmp, static_cast<size_t>(n));
-        }
-        if (closed) break;
-        const std::string head = buf.substr(0, end);
-        buf.erase(0, end + 4);
-        {
-          std::lock_guard<std::mutex> g(mu);
-          heads.push_back(head);
-        }
-        std::string body;
-        if (head.rfind("PUT /latest/api/token ", 0) == 0) body = "tok-en-loop";
-        else if (head.rfind("GET /latest/meta-data/iam/security-credentials/ ", 0) == 0) body = "loop-role";
-        else body = creds_json();
-        const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-        (void)!::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
-      }
-      ::close(c);
-      std::lock_guard<std::mutex> g(mu);
-      if (heads.size() >= 3) return;
-    }
+  credentials_http_fake::loopback_server server([](const std::string& head) -> std::string {
+    if (head.rfind("PUT /latest/api/token ", 0) == 0) return "tok-en-loop";
+    if (head.rfind("GET /latest/meta-data/iam/security-credentials/ ", 0) == 0) return "loop-role";
+    return creds_json();
   });
   imds_options o;
-  o.env = env_of(on({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + std::to_string(port)}}));
-  credentials c;
-  {
-    auto p = make_imds_credentials_provider(o);
-    c = p->get();
-  }  // the provider and its transport go: the server sees the connection close
-  server.join();
-  ::close(lfd);
+  o.env = env_of(on({{"AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url()}}));
+  const credentials c = make_imds_credentials_provider(o)->get();
+  const std::vector<std::string> heads = server.heads();
   CHECK(c.access_key_id == "ASIAIMDS");
   REQUIRE(heads.size() == 3);
   CHECK(heads[0].rfind("PUT /latest/api/token HTTP/1.1\r\n", 0) == 0);
